@@ -1,0 +1,44 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class User(AbstractUser):
+    """A person who signs in: officer, board member, clerk, strategy lead or administrator."""
+
+    job_title = models.CharField(max_length=200, blank=True)
+    service = models.CharField("service or directorate", max_length=200, blank=True)
+    telephone = models.CharField(max_length=50, blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Role(models.TextChoices):
+    LEAD = "lead", "Strategy lead"
+    BOARD = "board", "Board member"
+    OFFICER = "officer", "Officer"
+    CLERK = "clerk", "Committee clerk"
+
+
+class Membership(models.Model):
+    """A person's role in one strategy. A person may hold several roles in several strategies."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    strategy = models.ForeignKey("aims.Strategy", on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    class Meta:
+        ordering = ["strategy", "role", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "strategy", "role"], name="membership_unique_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.strategy}"

@@ -1,0 +1,86 @@
+"""Who may do what. Every view asks these functions; none decides access by itself.
+
+Roles are held per strategy (accounts.Membership). Superusers may do everything. Officers also see the
+strategies in which they own or contribute to a deliverable, even without a membership.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import Membership, Role
+
+if TYPE_CHECKING:
+    from aims.models import Deliverable, ProgressUpdate, Strategy
+
+
+def roles_by_strategy(user) -> dict[int, set[str]]:
+    """The user's roles keyed by strategy id, read once per request and cached on the user object."""
+    if not user.is_authenticated:
+        return {}
+    cached = getattr(user, "_portal_roles", None)
+    if cached is None:
+        cached = {}
+        for strategy_id, role in Membership.objects.filter(user=user).values_list("strategy_id", "role"):
+            cached.setdefault(strategy_id, set()).add(role)
+        user._portal_roles = cached
+    return cached
+
+
+def has_role(user, strategy: Strategy | int, *roles: str) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    strategy_id = strategy if isinstance(strategy, int) else strategy.pk
+    return bool(roles_by_strategy(user).get(strategy_id, set()) & set(roles))
+
+
+def visible_strategies(user) -> QuerySet[Strategy]:
+    from aims.models import Strategy
+
+    if not user.is_authenticated:
+        return Strategy.objects.none()
+    if user.is_superuser:
+        return Strategy.objects.all()
+    return Strategy.objects.filter(
+        Q(memberships__user=user) | Q(deliverables__owner=user) | Q(deliverables__contributors=user)
+    ).distinct()
+
+
+def can_view_strategy(user, strategy: Strategy) -> bool:
+    if has_role(user, strategy, *Role.values):
+        return True
+    return user.is_authenticated and strategy.deliverables.filter(Q(owner=user) | Q(contributors=user)).exists()
+
+
+def can_manage_strategy(user, strategy: Strategy) -> bool:
+    return has_role(user, strategy, Role.LEAD)
+
+
+def can_review(user, strategy: Strategy) -> bool:
+    return has_role(user, strategy, Role.BOARD)
+
+
+def can_produce_reports(user, strategy: Strategy) -> bool:
+    return has_role(user, strategy, Role.CLERK, Role.LEAD)
+
+
+def is_deliverable_team(user, deliverable: Deliverable) -> bool:
+    """Owner or contributor: the people who record progress on a deliverable."""
+    if not user.is_authenticated:
+        return False
+    if deliverable.owner_id == user.pk:
+        return True
+    return deliverable.contributors.filter(pk=user.pk).exists()
+
+
+def can_record_progress(user, deliverable: Deliverable) -> bool:
+    return user.is_authenticated and (user.is_superuser or is_deliverable_team(user, deliverable))
+
+
+def can_view_update(user, update: ProgressUpdate) -> bool:
+    deliverable = update.deliverable
+    return can_view_strategy(user, deliverable.strategy)

@@ -1,0 +1,112 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from aims.models import (
+    Aim,
+    Deliverable,
+    Evidence,
+    Milestone,
+    Organisation,
+    ProgressUpdate,
+    ReportingPeriod,
+    Strategy,
+    Theme,
+)
+from principles.models import DeliverablePrinciple
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "telephone"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class AimInline(admin.TabularInline):
+    model = Aim
+    extra = 0
+
+
+class PeriodInline(admin.TabularInline):
+    model = ReportingPeriod
+    extra = 0
+    fields = ["label", "start_date", "end_date", "deadline", "status"]
+
+
+@admin.register(Strategy)
+class StrategyAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "organisation", "cadence", "status", "start_date", "end_date", "is_published"]
+    list_filter = ["status", "cadence", "organisation", "is_published"]
+    search_fields = ["title", "organisation__name"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [AimInline, PeriodInline]
+    fieldsets = [
+        (None, {"fields": ["organisation", "title", "slug", "summary", "vision"]}),
+        ("Dates and reporting", {"fields": ["start_date", "end_date", "cadence"]}),
+        ("Adoption", {"fields": ["status", "adopted_on", "adopted_by", "is_published"]}),
+        ("Words this council uses", {"fields": ["aim_label", "aim_label_plural", "theme_label", "theme_label_plural"]}),
+    ]
+
+
+@admin.register(Theme)
+class ThemeAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "title", "strategy"]
+    list_filter = ["strategy"]
+    search_fields = ["title", "vision"]
+    ordering = ["strategy", "number"]
+    filter_horizontal = ["aims"]
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+
+
+class DeliverablePrincipleInline(admin.TabularInline):
+    model = DeliverablePrinciple
+    extra = 0
+    autocomplete_fields = ["principle"]
+
+
+@admin.register(Deliverable)
+class DeliverableAdmin(SimpleHistoryAdmin):
+    list_display = ["reference", "title", "strategy", "theme", "owner", "lead_service", "due_date", "is_active"]
+    list_filter = ["strategy", "theme", "lead_service", "is_active"]
+    search_fields = ["reference", "title", "owner__username", "owner__last_name", "lead_service"]
+    ordering = ["strategy", "reference"]
+    autocomplete_fields = ["owner", "contributors", "theme"]
+    inlines = [MilestoneInline, DeliverablePrincipleInline]
+    list_select_related = ["strategy", "theme", "owner"]
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(admin.ModelAdmin):
+    list_display = ["label", "strategy", "start_date", "end_date", "deadline", "status"]
+    list_filter = ["strategy", "status"]
+    search_fields = ["label", "strategy__title"]
+    ordering = ["strategy", "start_date"]
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    extra = 0
+    fields = ["kind", "title", "original_name", "url", "figure_value", "figure_unit", "note", "added_by"]
+    readonly_fields = ["original_name"]
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(SimpleHistoryAdmin):
+    list_display = ["deliverable", "period", "rag_status", "percent_complete", "state", "author", "updated_at"]
+    list_filter = ["period__strategy", "state", "rag_status"]
+    search_fields = ["deliverable__reference", "deliverable__title", "author__username"]
+    list_select_related = ["deliverable", "period", "author"]
+    inlines = [EvidenceInline]
+    readonly_fields = ["version", "created_at", "updated_at"]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "kind", "update", "added_by", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["title", "original_name", "url", "note"]
+    readonly_fields = ["sha256", "size_bytes", "content_type"]

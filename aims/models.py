@@ -1,0 +1,345 @@
+"""The delivery tree (strategy, aims, themes, deliverables, milestones) and progress recorded against it."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+
+class Organisation(models.Model):
+    """The council. Its contact details appear on committee reports."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    address = models.TextField(blank=True)
+    email = models.EmailField(blank=True)
+    telephone = models.CharField(max_length=50, blank=True)
+    website = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Cadence(models.TextChoices):
+    QUARTERLY = "quarterly", "Quarterly"
+    SIX_MONTHLY = "six_monthly", "Six-monthly"
+    ANNUAL = "annual", "Annual"
+
+
+CADENCE_MONTHS = {Cadence.QUARTERLY: 3, Cadence.SIX_MONTHLY: 6, Cadence.ANNUAL: 12}
+
+
+class Strategy(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ADOPTED = "adopted", "Adopted"
+        ARCHIVED = "archived", "Archived"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="strategies")
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    summary = models.TextField(blank=True)
+    vision = models.TextField(blank=True)
+    start_date = models.DateField()
+    end_date = models.DateField()
+    cadence = models.CharField("reporting cadence", max_length=20, choices=Cadence.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    adopted_on = models.DateField(null=True, blank=True)
+    adopted_by = models.CharField("adopted by (committee)", max_length=200, blank=True)
+    is_published = models.BooleanField("published to the public", default=False)
+    aim_label = models.CharField("word for an aim", max_length=50, default="Aim")
+    aim_label_plural = models.CharField("word for aims", max_length=50, default="Aims")
+    theme_label = models.CharField("word for a theme", max_length=50, default="Theme")
+    theme_label_plural = models.CharField("word for themes", max_length=50, default="Themes")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation__name", "title"]
+        verbose_name_plural = "strategies"
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gt=models.F("start_date")), name="strategy_dates_order"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def cadence_months(self) -> int:
+        return CADENCE_MONTHS[Cadence(self.cadence)]
+
+
+class Aim(models.Model):
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="aims")
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["strategy", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["strategy", "number"], name="aim_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class Theme(models.Model):
+    """A workstream grouping deliverables; it contributes to one or more aims."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="themes")
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    vision = models.TextField(blank=True)
+    expected_outcomes = models.TextField(blank=True)
+    aims = models.ManyToManyField(Aim, related_name="themes", blank=True)
+
+    history = HistoricalRecords(m2m_fields=[aims])
+
+    class Meta:
+        ordering = ["strategy", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["strategy", "number"], name="theme_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class Deliverable(models.Model):
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="deliverables")
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="deliverables")
+    reference = models.CharField("reference code", max_length=30)
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    expected_outcome = models.TextField(blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_deliverables")
+    contributors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="contributed_deliverables", blank=True)
+    lead_service = models.CharField(max_length=200, blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    weight = models.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text="How much this deliverable counts in the roll-up of percent complete.",
+    )
+    is_active = models.BooleanField(
+        "active", default=True, help_text="Untick when a deliverable is withdrawn; its history is kept."
+    )
+
+    history = HistoricalRecords(m2m_fields=[contributors])
+
+    class Meta:
+        ordering = ["strategy", "reference"]
+        constraints = [
+            models.UniqueConstraint(fields=["strategy", "reference"], name="deliverable_unique_reference"),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="deliverable_weight_positive"),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(due_date__isnull=True)
+                | Q(due_date__gte=models.F("start_date")),
+                name="deliverable_dates_order",
+            ),
+        ]
+        indexes = [models.Index(fields=["owner", "strategy"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.theme_id and self.strategy_id and self.theme.strategy_id != self.strategy_id:
+            raise ValidationError({"theme": "Choose a theme from the same strategy."})
+        if self.start_date and self.due_date and self.due_date < self.start_date:
+            raise ValidationError({"due_date": "The due date must be on or after the start date."})
+
+
+class Milestone(models.Model):
+    deliverable = models.ForeignKey(Deliverable, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(max_length=300)
+    due_date = models.DateField(null=True, blank=True)
+    completed_on = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["deliverable", "due_date", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReportingPeriod(models.Model):
+    """A window for which progress is collected. Generated from the strategy's cadence."""
+
+    class Status(models.TextChoices):
+        UPCOMING = "upcoming", "Upcoming"
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="periods")
+    label = models.CharField(max_length=100, help_text='For example "April to September 2026".')
+    start_date = models.DateField()
+    end_date = models.DateField()
+    deadline = models.DateField("update deadline")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.UPCOMING)
+
+    class Meta:
+        ordering = ["strategy", "start_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["strategy", "start_date"], name="period_unique_start"),
+            models.UniqueConstraint(
+                fields=["strategy"], condition=Q(status="open"), name="period_one_open_per_strategy"
+            ),
+            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="period_dates_order"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class RAG(models.TextChoices):
+    RED = "red", "Red"
+    AMBER = "amber", "Amber"
+    GREEN = "green", "Green"
+    COMPLETE = "complete", "Complete"
+    NOT_STARTED = "not_started", "Not started"
+
+
+class ProgressUpdate(models.Model):
+    """One deliverable's progress for one reporting period."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        ACCEPTED = "accepted", "Accepted"
+        RETURNED = "returned", "Returned"
+
+    deliverable = models.ForeignKey(Deliverable, on_delete=models.CASCADE, related_name="updates")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="updates")
+    rag_status = models.CharField("RAG status", max_length=20, choices=RAG.choices)
+    percent_complete = models.PositiveSmallIntegerField(validators=[MinValueValidator(0), MaxValueValidator(100)])
+    achieved = models.TextField("what has been achieved", blank=True)
+    next_steps = models.TextField("what happens next", blank=True)
+    risks_issues = models.TextField("risks and issues", blank=True)
+    corrective_action = models.TextField(blank=True)
+    milestones_completed = models.ManyToManyField(Milestone, blank=True, related_name="completed_in_updates")
+    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="authored_updates")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="reviewed_updates"
+    )
+    review_comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, help_text="Raised on every save; guards against lost edits.")
+
+    history = HistoricalRecords(m2m_fields=[milestones_completed])
+
+    class Meta:
+        ordering = ["deliverable", "period__start_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["deliverable", "period"], name="update_one_per_deliverable_period"),
+            models.CheckConstraint(
+                condition=Q(percent_complete__gte=0) & Q(percent_complete__lte=100), name="update_percent_range"
+            ),
+            # A red update cannot reach the board without a corrective action.
+            models.CheckConstraint(
+                condition=~(Q(rag_status="red") & Q(corrective_action="") & ~Q(state="draft")),
+                name="update_red_needs_corrective_action",
+            ),
+            models.CheckConstraint(
+                condition=~Q(rag_status="complete") | Q(percent_complete=100),
+                name="update_complete_is_100_percent",
+            ),
+        ]
+        indexes = [models.Index(fields=["period", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.deliverable.reference} – {self.period}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.rag_status == RAG.RED and not self.corrective_action.strip():
+            raise ValidationError({"corrective_action": "Enter the corrective action for a red status."})
+        if self.rag_status == RAG.COMPLETE and self.percent_complete != 100:
+            raise ValidationError({"percent_complete": "A complete deliverable must be 100% complete."})
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in (self.State.DRAFT, self.State.RETURNED)
+
+
+class Evidence(models.Model):
+    """What backs a progress claim: a file, a link, a figure or a note, kept with its update."""
+
+    class Kind(models.TextChoices):
+        FILE = "file", "File"
+        LINK = "link", "Link"
+        FIGURE = "figure", "Figure"
+        NOTE = "note", "Note"
+
+    update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    title = models.CharField(max_length=300, blank=True)
+    file = models.FileField(upload_to="evidence/%Y/%m/", blank=True, max_length=300)
+    original_name = models.CharField(max_length=255, blank=True)
+    size_bytes = models.PositiveBigIntegerField(null=True, blank=True)
+    content_type = models.CharField(max_length=150, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    url = models.URLField(max_length=2000, blank=True)
+    figure_value = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    figure_unit = models.CharField(max_length=50, blank=True)
+    note = models.TextField(blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["update", "created_at", "id"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    (Q(kind="file") & ~Q(file="") & ~Q(sha256=""))
+                    | (Q(kind="link") & ~Q(url="") & (Q(url__startswith="http://") | Q(url__startswith="https://")))
+                    | (Q(kind="figure") & Q(figure_value__isnull=False))
+                    | (Q(kind="note") & ~Q(note=""))
+                ),
+                name="evidence_kind_has_content",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.original_name or self.url or self.get_kind_display()
+
+    @property
+    def display_title(self) -> str:
+        if self.title:
+            return self.title
+        if self.kind == self.Kind.FILE:
+            return self.original_name
+        if self.kind == self.Kind.LINK:
+            return self.url
+        if self.kind == self.Kind.FIGURE:
+            return "Figure"
+        return "Note"

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Rebuild the portal's front-end assets from the pinned npm packages.
+#   static/css/portal.css          compiled from static/src/portal.scss (Arial, no GDS Transport)
+#   static/govuk/govuk-frontend.min.js
+#   static/govuk/assets/...        only the images/manifest the templates use (no fonts)
+# The outputs are committed, so running the portal needs no Node. Needs Node 20+ and npm.
+set -euo pipefail
+
+STATIC_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+SRC_DIR="$STATIC_DIR/src"
+cd "$SRC_DIR"
+
+npm ci --no-audit --no-fund
+
+mkdir -p ../css
+# --quiet-deps: GOV.UK Frontend 5.x still uses @import and global Sass functions,
+# which newer Dart Sass reports as deprecations inside the dependency.
+npx sass --pkg-importer=node --quiet-deps --style=compressed --no-source-map portal.scss ../css/portal.css
+
+GOVUK_DIST="node_modules/govuk-frontend/dist/govuk"
+rm -rf ../govuk
+mkdir -p ../govuk/assets/images
+cp "$GOVUK_DIST/govuk-frontend.min.js" ../govuk/govuk-frontend.min.js
+for f in favicon.ico favicon.svg govuk-icon-mask.svg govuk-icon-180.png; do
+  cp "$GOVUK_DIST/assets/images/$f" ../govuk/assets/images/
+done
+if [ -f "$GOVUK_DIST/assets/manifest.json" ]; then
+  # the web app manifest also lists the 192px and 512px icons
+  cp "$GOVUK_DIST/assets/manifest.json" ../govuk/assets/manifest.json
+  for f in govuk-icon-192.png govuk-icon-512.png; do
+    if [ -f "$GOVUK_DIST/assets/images/$f" ]; then cp "$GOVUK_DIST/assets/images/$f" ../govuk/assets/images/; fi
+  done
+fi
+
+# Sanity checks on the compiled CSS
+if grep -q "GDS Transport" ../css/portal.css; then
+  echo "error: portal.css mentions GDS Transport" >&2; exit 1
+fi
+if grep -Eq "url\(\"?'?/assets/" ../css/portal.css; then
+  echo "error: portal.css has url(/assets/...)" >&2; exit 1
+fi
+echo "Built $(realpath ../css/portal.css) and $(realpath ../govuk)"

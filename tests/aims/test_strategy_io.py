@@ -1,0 +1,119 @@
+import json
+
+import pytest
+import yaml
+from django.core.management import CommandError, call_command
+
+from aims.models import Aim, Deliverable, Milestone, Organisation, ReportingPeriod, Strategy, Theme
+from aims.strategy_io import StrategyImportError, strategy_dumps, strategy_export, strategy_import
+from principles.models import DeliverablePrinciple, Principle
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [Organisation, Strategy, Aim, Theme, Principle, Deliverable, DeliverablePrinciple, Milestone, ReportingPeriod]
+
+
+def counts():
+    return {m.__name__: m.objects.count() for m in MODELS}
+
+
+@pytest.fixture
+def document(db):
+    factories.UserFactory(username="p.shah", email="priya.shah@example.gov.uk")
+    factories.UserFactory(username="j.hughes")
+    return {
+        "format": "digital-strategy-portal/1",
+        "organisation": {"name": "Test Borough Council", "slug": "test-borough", "email": "digital@test.gov.uk"},
+        "strategy": {
+            "title": "Digital Test Strategy",
+            "slug": "digital-test",
+            "start_date": "2025-04-01",
+            "end_date": "2027-03-31",
+            "cadence": "six_monthly",
+            "status": "adopted",
+            "is_published": True,
+            "aim_label": "Pillar",
+            "aim_label_plural": "Pillars",
+        },
+        "aims": [{"number": 1, "title": "Digital council"}, {"number": 2, "title": "Digital place"}],
+        "principles": [{"number": 1, "title": "Digital for all"}, {"number": 2, "title": "Safe digital"}],
+        "themes": [{"number": 1, "title": "Customer access", "aims": [1, 2]}],
+        "deliverables": [
+            {
+                "reference": "T-01",
+                "title": "New website",
+                "theme": 1,
+                "owner": "priya.shah@example.gov.uk",
+                "contributors": ["j.hughes"],
+                "due_date": "2026-03-31",
+                "weight": 2,
+                "principles": [{"number": 1, "note": "Plain English"}],
+                "milestones": [{"title": "Beta live", "due_date": "2025-12-01", "completed_on": "2025-11-20"}],
+            }
+        ],
+    }
+
+
+def test_import_creates_the_whole_structure(document):
+    strategy = strategy_import(data=document)
+    assert strategy.aim_label == "Pillar"
+    deliverable = strategy.deliverables.get()
+    assert deliverable.owner.username == "p.shah"
+    assert [u.username for u in deliverable.contributors.all()] == ["j.hughes"]
+    assert deliverable.principle_links.get().note == "Plain English"
+    assert sorted(strategy.themes.get().aims.values_list("number", flat=True)) == [1, 2]
+    assert strategy.periods.count() == 4  # generated from the six-monthly cadence
+
+
+def test_import_twice_changes_nothing(document):
+    strategy_import(data=document)
+    before = counts()
+    exported = strategy_export(strategy=Strategy.objects.get())
+    strategy_import(data=document)
+    assert counts() == before
+    assert strategy_export(strategy=Strategy.objects.get()) == exported
+
+
+def test_round_trip_through_yaml_and_json_gives_the_same_strategy(document):
+    strategy = strategy_import(data=document)
+    exported = strategy_export(strategy=strategy)
+    for fmt in ("yaml", "json"):
+        text = strategy_dumps(strategy=strategy, fmt=fmt)
+        Deliverable.objects.all().delete()  # themes protect their deliverables
+        Strategy.objects.all().delete()
+        Organisation.objects.all().delete()
+        strategy = strategy_import(data=json.loads(text) if fmt == "json" else yaml.safe_load(text))
+        assert strategy_export(strategy=strategy) == exported
+
+
+def test_a_broken_document_names_every_problem_and_changes_nothing(document):
+    strategy_import(data=document)
+    before = counts()
+    document["strategy"]["title"] = "Changed title"
+    document["deliverables"].append({"reference": "T-01", "title": "Duplicate", "theme": 9, "owner": "nobody"})
+    document["deliverables"][0]["principles"].append({"number": 7})
+    with pytest.raises(StrategyImportError) as excinfo:
+        strategy_import(data=document)
+    places = dict(excinfo.value.problems)
+    assert "there is no theme number 9" in places["deliverables[1].theme"]
+    assert "no user has the username or email 'nobody'" in places["deliverables[1].owner"]
+    assert "used twice" in places["deliverables[1].reference"]
+    assert "there is no principle number 7" in places["deliverables[0].principles[1].number"]
+    assert counts() == before
+    assert Strategy.objects.get().title == "Digital Test Strategy"
+
+
+def test_export_and_import_commands(tmp_path, document):
+    strategy_import(data=document)
+    out = tmp_path / "strategy.json"
+    call_command("export_strategy", "digital-test", "-o", str(out))
+    assert json.loads(out.read_text())["deliverables"][0]["reference"] == "T-01"
+    call_command("import_strategy", str(out))
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("format: digital-strategy-portal/1\nstrategy: [unclosed\n")
+    with pytest.raises(CommandError, match="nothing was changed"):
+        call_command("import_strategy", str(bad))
+    with pytest.raises(CommandError, match="no strategy with the slug"):
+        call_command("export_strategy", "missing")

@@ -1,0 +1,110 @@
+"""Fixtures per role, and the guard that keeps CI from passing on the embedded fallbacks."""
+
+import os
+
+import pytest
+from django.conf import settings as django_settings
+from django.db import connection
+
+from accounts.models import Role
+from tests import factories
+
+REQUIRE_REAL = os.environ.get("PORTAL_REQUIRE_REAL_SERVICES") == "1"
+
+
+def pytest_collection_modifyitems(config, items):
+    # Browser journeys are slow; run them last so a fast failure shows first.
+    items.sort(key=lambda item: 1 if item.get_closest_marker("browser") else 0)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _real_services_when_required(django_db_setup, django_db_blocker):
+    if REQUIRE_REAL:
+        with django_db_blocker.unblock():
+            assert connection.vendor == "postgresql", "PORTAL_REQUIRE_REAL_SERVICES=1 but the tests run on SQLite"
+        assert django_settings.CELERY_BROKER_URL.startswith("redis://"), "no Redis broker configured"
+        assert not django_settings.CELERY_TASK_ALWAYS_EAGER, "Celery tasks would run in-process"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    # On CI a skipped browser or integration test is a failure, not a pass.
+    outcome = yield
+    report = outcome.get_result()
+    if (
+        REQUIRE_REAL
+        and report.skipped
+        and (item.get_closest_marker("browser") or item.get_closest_marker("integration"))
+    ):
+        report.outcome = "failed"
+        report.longrepr = f"skipped under PORTAL_REQUIRE_REAL_SERVICES=1, which forbids it: {report.longrepr}"
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def strategy(db):
+    return factories.StrategyFactory()
+
+
+@pytest.fixture
+def other_strategy(db):
+    return factories.StrategyFactory()
+
+
+@pytest.fixture
+def open_period(strategy):
+    return factories.PeriodFactory(strategy=strategy)
+
+
+@pytest.fixture
+def theme(strategy):
+    return factories.ThemeFactory(strategy=strategy)
+
+
+def _member(strategy, role, username):
+    user = factories.UserFactory(username=username)
+    factories.MembershipFactory(user=user, strategy=strategy, role=role)
+    return user
+
+
+@pytest.fixture
+def officer(strategy):
+    return _member(strategy, Role.OFFICER, "officer1")
+
+
+@pytest.fixture
+def other_officer(strategy):
+    return _member(strategy, Role.OFFICER, "officer2")
+
+
+@pytest.fixture
+def board_member(strategy):
+    return _member(strategy, Role.BOARD, "board1")
+
+
+@pytest.fixture
+def clerk(strategy):
+    return _member(strategy, Role.CLERK, "clerk1")
+
+
+@pytest.fixture
+def lead(strategy):
+    return _member(strategy, Role.LEAD, "lead1")
+
+
+@pytest.fixture
+def outsider(other_strategy):
+    """Holds every role, but in another strategy."""
+    user = factories.UserFactory(username="outsider")
+    for role in Role.values:
+        factories.MembershipFactory(user=user, strategy=other_strategy, role=role)
+    return user
+
+
+@pytest.fixture
+def deliverable(strategy, theme, officer):
+    return factories.DeliverableFactory(strategy=strategy, theme=theme, owner=officer)
