@@ -7,7 +7,12 @@ def service_nav(request: HttpRequest) -> list[dict]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    items = [("Home", reverse("home")), ("Strategies", reverse("aims:strategy_list"))]
+    from accounts.rules import is_board_member_anywhere
+
+    items = [("Your deliverables", reverse("home"))]
+    if is_board_member_anywhere(user):
+        items.append(("Updates to review", reverse("aims:review_list")))
+    items.append(("Strategies", reverse("aims:strategy_list")))
     path = request.path
     return [
         {"label": label, "url": url, "active": path == url or (url != "/" and path.startswith(url))}

@@ -84,3 +84,7 @@ def can_record_progress(user, deliverable: Deliverable) -> bool:
 def can_view_update(user, update: ProgressUpdate) -> bool:
     deliverable = update.deliverable
     return can_view_strategy(user, deliverable.strategy)
+
+
+def is_board_member_anywhere(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or Role.BOARD in set().union(*roles_by_strategy(user).values()))

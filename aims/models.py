@@ -343,3 +343,24 @@ class Evidence(models.Model):
         if self.kind == self.Kind.FIGURE:
             return "Figure"
         return "Note"
+
+
+class StagedUpload(models.Model):
+    """A checked file kept while the rest of the progress form is corrected, so no chosen file is lost.
+
+    Becomes Evidence when the form is saved; rows older than a day are removed by a periodic task.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    file = models.FileField(upload_to="staged/%Y/%m/", max_length=300)
+    original_name = models.CharField(max_length=255)
+    size_bytes = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=150)
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.rules import visible_strategies
-from aims.models import Aim, Strategy, Theme
+from aims.models import Aim, Deliverable, Evidence, ProgressUpdate, ReportingPeriod, Strategy, Theme
+from principles.models import DeliverablePrinciple
 
 
 def strategy_list(*, user) -> QuerySet[Strategy]:
@@ -32,4 +35,177 @@ def strategy_get_tree(*, slug: str) -> Strategy:
             "principles",
         )
         .get(slug=slug)
+    )
+
+
+def open_periods_by_strategy(*, strategy_ids) -> dict[int, ReportingPeriod]:
+    return {
+        p.strategy_id: p
+        for p in ReportingPeriod.objects.filter(strategy_id__in=strategy_ids, status=ReportingPeriod.Status.OPEN)
+    }
+
+
+@dataclass
+class OfficerDeliverable:
+    deliverable: Deliverable
+    period: ReportingPeriod | None
+    update: ProgressUpdate | None
+
+    STATE_ORDER = {"returned": 0, "not_started": 1, "draft": 2, "submitted": 3, "accepted": 4, "no_period": 5}
+
+    @property
+    def state(self) -> str:
+        if self.period is None:
+            return "no_period"
+        return self.update.state if self.update else "not_started"
+
+    @property
+    def state_label(self) -> str:
+        return {
+            "returned": "Returned",
+            "not_started": "Not started",
+            "draft": "Draft",
+            "submitted": "Submitted",
+            "accepted": "Accepted",
+            "no_period": "No open period",
+        }[self.state]
+
+
+def officer_deliverable_list(*, user) -> list[tuple[Strategy, list[OfficerDeliverable]]]:
+    """The deliverables a person owns or contributes to, grouped by strategy, each with its state for the open
+    period; returned updates first, then not started, drafts, submitted and accepted. Fixed query count."""
+    deliverables = list(
+        Deliverable.objects.filter(Q(owner=user) | Q(contributors=user), is_active=True)
+        .distinct()
+        .select_related("strategy__organisation", "theme", "owner")
+        .order_by("strategy__title", "reference")
+    )
+    periods = open_periods_by_strategy(strategy_ids={d.strategy_id for d in deliverables})
+    updates = {
+        (u.deliverable_id, u.period_id): u
+        for u in ProgressUpdate.objects.filter(
+            deliverable__in=deliverables, period__in=list(periods.values())
+        ).select_related("reviewer")
+    }
+    groups: dict[int, tuple[Strategy, list[OfficerDeliverable]]] = {}
+    for d in deliverables:
+        period = periods.get(d.strategy_id)
+        item = OfficerDeliverable(d, period, updates.get((d.pk, period.pk)) if period else None)
+        groups.setdefault(d.strategy_id, (d.strategy, []))[1].append(item)
+    for _, items in groups.values():
+        items.sort(key=lambda i: (OfficerDeliverable.STATE_ORDER[i.state], i.deliverable.reference))
+    return sorted(
+        groups.values(),
+        key=lambda g: (min(OfficerDeliverable.STATE_ORDER[i.state] for i in g[1]), g[0].title),
+    )
+
+
+def deliverable_get(*, pk: int) -> Deliverable:
+    """A deliverable with everything its page shows, in a fixed number of queries."""
+    return (
+        Deliverable.objects.select_related("strategy__organisation", "theme", "owner")
+        .prefetch_related(
+            "theme__aims",
+            "contributors",
+            "milestones",
+            Prefetch("principle_links", queryset=DeliverablePrinciple.objects.select_related("principle")),
+            Prefetch(
+                "updates",
+                queryset=ProgressUpdate.objects.select_related("period", "author", "reviewer")
+                .prefetch_related("evidence")
+                .order_by("-period__start_date"),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+HISTORY_LABELS = {
+    "rag_status": "RAG status",
+    "percent_complete": "Percent complete",
+    "achieved": "What has been achieved",
+    "next_steps": "What happens next",
+    "risks_issues": "Risks and issues",
+    "corrective_action": "Corrective action",
+    "state": "State",
+    "review_comment": "Review comment",
+}
+HISTORY_HIDDEN = {"version", "updated_at", "created_at", "submitted_at", "reviewed_at", "id", "file", "sha256"}
+
+
+@dataclass
+class HistoryEntry:
+    when: object
+    who: str
+    what: str
+    changes: list[tuple[str, str, str]]  # (field, before, after)
+
+
+def _changes(record, prev) -> list[tuple[str, str, str]]:
+    if prev is None:
+        return []
+    delta = record.diff_against(prev)
+    changes = []
+    for change in delta.changes:
+        if change.field in HISTORY_HIDDEN:
+            continue
+        label = HISTORY_LABELS.get(change.field) or record.instance._meta.get_field(change.field).verbose_name
+        changes.append((str(label).capitalize(), _display(change.old), _display(change.new)))
+    return changes
+
+
+def _display(value) -> str:
+    if value is None or value == "":
+        return "(blank)"
+    if isinstance(value, list):
+        return f"{len(value)} item(s)"
+    return str(value)
+
+
+def deliverable_history(*, deliverable: Deliverable, limit: int = 50) -> list[HistoryEntry]:
+    """Who changed what and when, across the deliverable, its updates and their evidence, newest first."""
+    entries: list[HistoryEntry] = []
+    kinds = {"+": "created", "~": "changed", "-": "deleted"}
+    sources = [
+        (deliverable.history.select_related("history_user").order_by("history_date"), lambda r: "Deliverable"),
+        (
+            ProgressUpdate.history.filter(deliverable_id=deliverable.pk)
+            .select_related("history_user", "period")
+            .order_by("history_date"),
+            lambda r: f"Update for {r.period.label}",
+        ),
+        (
+            Evidence.history.filter(update__deliverable_id=deliverable.pk)
+            .select_related("history_user")
+            .order_by("history_date"),
+            lambda r: f"Evidence “{r.title or r.original_name or r.url or r.get_kind_display()}”",
+        ),
+    ]
+    for queryset, describe in sources:
+        previous: dict[int, object] = {}
+        for record in queryset:
+            prev = previous.get(record.id)
+            previous[record.id] = record
+            changes = _changes(record, prev) if record.history_type == "~" else []
+            if record.history_type == "~" and not changes:
+                continue
+            who = record.history_user.display_name if record.history_user else "The system"
+            entries.append(
+                HistoryEntry(record.history_date, who, f"{describe(record)} {kinds[record.history_type]}", changes)
+            )
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries[:limit]
+
+
+def updates_to_review(*, user) -> QuerySet[ProgressUpdate]:
+    """Submitted updates in the strategies where the person is a board member, oldest first."""
+    from accounts.models import Role
+
+    qs = ProgressUpdate.objects.filter(state=ProgressUpdate.State.SUBMITTED)
+    if not user.is_superuser:
+        qs = qs.filter(
+            deliverable__strategy__memberships__user=user, deliverable__strategy__memberships__role=Role.BOARD
+        )
+    return qs.select_related("deliverable__strategy", "deliverable__owner", "period", "author").order_by(
+        "deliverable__strategy__title", "submitted_at"
     )

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import PurePath
 
-from django.db import transaction
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from aims.models import ReportingPeriod, Strategy
+from aims.models import RAG, Deliverable, Evidence, Milestone, ProgressUpdate, ReportingPeriod, StagedUpload, Strategy
+
+logger = logging.getLogger(__name__)
 
 
 class DomainError(Exception):
@@ -105,3 +115,258 @@ def reporting_periods_roll_over(*, strategy: Strategy, today: dt.date | None = N
         status=ReportingPeriod.Status.CLOSED
     )
     return closed
+
+
+# Progress updates and evidence
+
+
+class ConcurrentEditError(DomainError):
+    """Someone saved the update after this person opened it. `current` is the update as it is now."""
+
+    def __init__(self, current):
+        self.current = current
+        who = current.history.first()
+        name = who.history_user.display_name if who and who.history_user else "Someone else"
+        when = (
+            timezone.localtime(current.updated_at)
+            .strftime("%-d %B %Y at %-I:%M%p")
+            .replace("AM", "am")
+            .replace("PM", "pm")
+        )
+        super().__init__(
+            f"{name} saved this update on {when}, after you opened it. Your changes have not been saved yet: "
+            "check what they changed below, then save again to keep your version."
+        )
+
+
+UPDATE_FIELDS = ["rag_status", "percent_complete", "achieved", "next_steps", "risks_issues", "corrective_action"]
+
+
+def progress_update_start(*, deliverable: Deliverable, period: ReportingPeriod, user) -> ProgressUpdate:
+    """An unsaved update for the period, prefilled from the deliverable's previous update."""
+    previous = (
+        deliverable.updates.filter(period__start_date__lt=period.start_date).order_by("-period__start_date").first()
+    )
+    update = ProgressUpdate(deliverable=deliverable, period=period, author=user, version=0)
+    if previous is not None:
+        for field in UPDATE_FIELDS:
+            setattr(update, field, getattr(previous, field))
+        if previous.rag_status == RAG.COMPLETE:
+            update.percent_complete = 100
+    else:
+        update.rag_status = ""
+        update.percent_complete = None
+    return update
+
+
+def _check_can_edit(*, update: ProgressUpdate, user) -> None:
+    from accounts.rules import can_record_progress
+
+    if not can_record_progress(user, update.deliverable):
+        raise DomainError("Only the deliverable's owner and contributors can record its progress.")
+    if update.pk and not update.is_editable:
+        raise DomainError(
+            f"This update has been {update.get_state_display().lower()}, so it cannot be changed. "
+            "A board member can return it to you if it needs changing."
+        )
+    if not update.period.is_open and update.state != ProgressUpdate.State.RETURNED:
+        raise DomainError(f"The reporting period {update.period.label} is not open for updates.")
+
+
+@dataclass
+class EvidenceInput:
+    files: list = field(default_factory=list)  # (UploadedFile or StagedUpload, CheckedFile)
+    links: list[tuple[str, str]] = field(default_factory=list)  # (title, url)
+    figures: list[tuple[str, Decimal, str]] = field(default_factory=list)  # (name, value, unit)
+    notes: list[str] = field(default_factory=list)
+    remove_ids: list[int] = field(default_factory=list)
+
+
+@transaction.atomic
+def progress_update_save(
+    *,
+    update: ProgressUpdate,
+    values: dict,
+    user,
+    expected_version: int,
+    submit: bool,
+    evidence: EvidenceInput | None = None,
+    milestones_completed: list[Milestone] | None = None,
+) -> ProgressUpdate:
+    """Save a draft or submit an update for review, with its evidence, guarding against lost edits.
+
+    `expected_version` is the version the person opened (0 for a new update). If anyone saved since,
+    ConcurrentEditError is raised and nothing is written.
+    """
+    _check_can_edit(update=update, user=user)
+    if update.pk:
+        current = ProgressUpdate.objects.select_for_update().get(pk=update.pk)
+        if current.version != expected_version:
+            raise ConcurrentEditError(current)
+        update = current
+    elif ProgressUpdate.objects.filter(deliverable=update.deliverable, period=update.period).exists():
+        current = ProgressUpdate.objects.select_for_update().get(deliverable=update.deliverable, period=update.period)
+        raise ConcurrentEditError(current)
+
+    for name, value in values.items():
+        setattr(update, name, value)
+    if update.rag_status == RAG.COMPLETE:
+        update.percent_complete = 100
+    if submit and update.rag_status == RAG.RED and not update.corrective_action.strip():
+        raise DomainError("Enter the corrective action for a red status before submitting.")
+    previous_state = update.state
+    update.author = user
+    update.version = (update.version or 0) + 1
+    if submit:
+        update.state = ProgressUpdate.State.SUBMITTED
+        update.submitted_at = timezone.now()
+    elif update.state != ProgressUpdate.State.RETURNED:
+        update.state = ProgressUpdate.State.DRAFT
+    try:
+        update.save()
+    except IntegrityError as exc:
+        raise DomainError("This update could not be saved because it breaks a rule; check each answer.") from exc
+
+    if milestones_completed is not None:
+        update.milestones_completed.set(milestones_completed)
+        today = timezone.localdate()
+        for milestone in milestones_completed:
+            if milestone.completed_on is None:
+                milestone.completed_on = today
+                milestone.save(update_fields=["completed_on"])
+    if evidence is not None:
+        evidence_apply(update=update, evidence=evidence, user=user)
+    if submit:
+        transaction.on_commit(lambda: notify_update_submitted(update_id=update.pk, previous_state=previous_state))
+    return update
+
+
+def evidence_apply(*, update: ProgressUpdate, evidence: EvidenceInput, user) -> None:
+    if evidence.remove_ids:
+        for item in update.evidence.filter(pk__in=evidence.remove_ids):
+            item.delete()  # the file itself stays on disk: the history still refers to it
+    for source, checked in evidence.files:
+        evidence_attach_file(update=update, source=source, checked=checked, user=user)
+    for title, url in evidence.links:
+        Evidence.objects.create(update=update, kind=Evidence.Kind.LINK, title=title, url=url, added_by=user)
+    for name, value, unit in evidence.figures:
+        Evidence.objects.create(
+            update=update, kind=Evidence.Kind.FIGURE, title=name, figure_value=value, figure_unit=unit, added_by=user
+        )
+    for note in evidence.notes:
+        Evidence.objects.create(update=update, kind=Evidence.Kind.NOTE, note=note, added_by=user)
+
+
+def evidence_attach_file(*, update: ProgressUpdate, source, checked, user) -> Evidence:
+    """Store a checked file under a generated name; the person's file name is kept only for display."""
+    if isinstance(source, StagedUpload):
+        file = source.file
+        evidence = Evidence(
+            update=update,
+            kind=Evidence.Kind.FILE,
+            original_name=source.original_name,
+            size_bytes=source.size_bytes,
+            content_type=source.content_type,
+            sha256=source.sha256,
+            added_by=user,
+        )
+        evidence.file.name = file.name
+        evidence.save()
+        source.delete()  # the row only; the stored file now belongs to the evidence
+        return evidence
+    evidence = Evidence(
+        update=update,
+        kind=Evidence.Kind.FILE,
+        original_name=checked.original_name,
+        size_bytes=checked.size_bytes,
+        content_type=checked.content_type,
+        sha256=checked.sha256,
+        added_by=user,
+    )
+    evidence.file.save(generated_name(checked.original_name), source, save=False)
+    evidence.save()
+    return evidence
+
+
+def generated_name(original_name: str) -> str:
+    suffix = PurePath(original_name).suffix.lower()
+    return f"{uuid.uuid4().hex}{suffix}"
+
+
+def staged_upload_create(*, user, source, checked) -> StagedUpload:
+    """Keep a valid file the person chose while another answer on the form needs correcting."""
+    staged = StagedUpload(
+        user=user,
+        original_name=checked.original_name,
+        size_bytes=checked.size_bytes,
+        content_type=checked.content_type,
+        sha256=checked.sha256,
+    )
+    staged.file.save(generated_name(checked.original_name), source, save=False)
+    staged.save()
+    return staged
+
+
+@transaction.atomic
+def progress_update_review(*, update: ProgressUpdate, user, accept: bool, comment: str = "") -> ProgressUpdate:
+    """Accept an update, or return it to the officer with a comment saying what to change."""
+    from accounts.rules import can_review
+
+    if not can_review(user, update.deliverable.strategy):
+        raise DomainError("Only board members of this strategy can review its updates.")
+    update = ProgressUpdate.objects.select_for_update().select_related("deliverable").get(pk=update.pk)
+    if update.state != ProgressUpdate.State.SUBMITTED:
+        raise DomainError(f"This update is {update.get_state_display().lower()}, so it cannot be reviewed now.")
+    if not accept and not comment.strip():
+        raise DomainError("Enter a comment saying what the officer needs to change.")
+    update.state = ProgressUpdate.State.ACCEPTED if accept else ProgressUpdate.State.RETURNED
+    update.reviewer = user
+    update.review_comment = comment.strip()
+    update.reviewed_at = timezone.now()
+    update.version += 1
+    update.save()
+    if not accept:
+        transaction.on_commit(lambda: notify_update_returned(update_id=update.pk))
+    return update
+
+
+# Emails. Sent after the transaction commits; a mail failure is logged and never undoes the saved work.
+
+
+def _send(subject: str, body: str, recipients: list[str]) -> None:
+    recipients = sorted({r for r in recipients if r})
+    if not recipients:
+        return
+    try:
+        send_mail(subject, body, None, recipients)
+    except Exception:  # noqa: BLE001 - the update is saved; a mail outage must not turn into an error page
+        logger.exception("Could not send the email %r", subject)
+
+
+def notify_update_submitted(*, update_id: int, previous_state: str) -> None:
+    from accounts.models import Membership, Role
+
+    update = ProgressUpdate.objects.select_related("deliverable__strategy", "period", "author").get(pk=update_id)
+    deliverable = update.deliverable
+    board = Membership.objects.filter(strategy=deliverable.strategy, role=Role.BOARD, user__is_active=True)
+    again = " again" if previous_state == ProgressUpdate.State.RETURNED else ""
+    body = (
+        f"{update.author.display_name} submitted{again} the {update.period.label} update for "
+        f"{deliverable.reference} {deliverable.title} ({update.get_rag_status_display()}, "
+        f"{update.percent_complete}% complete).\n\nReview it: {settings.PORTAL_BASE_URL}"
+        f"{reverse('aims:update_review', args=[update.pk])}\n"
+    )
+    _send(f"Update to review: {deliverable.reference} {deliverable.title}", body,
+          [m.user.email for m in board.select_related("user")])  # fmt: skip
+
+
+def notify_update_returned(*, update_id: int) -> None:
+    update = ProgressUpdate.objects.select_related("deliverable__owner", "period", "reviewer").get(pk=update_id)
+    deliverable = update.deliverable
+    people = [deliverable.owner.email, update.author.email]
+    body = (
+        f"{update.reviewer.display_name} returned the {update.period.label} update for {deliverable.reference} "
+        f"{deliverable.title}.\n\nTheir comment:\n{update.review_comment}\n\nCorrect it: {settings.PORTAL_BASE_URL}"
+        f"{reverse('aims:progress_update', args=[deliverable.pk, update.period_id])}\n"
+    )
+    _send(f"Update returned: {deliverable.reference} {deliverable.title}", body, people)

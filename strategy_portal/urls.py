@@ -22,6 +22,6 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("accessibility/", TemplateView.as_view(template_name="accessibility.html"), name="accessibility"),
-    path("strategies/", include("aims.urls")),
+    path("", include("aims.urls")),
     path("admin/", admin.site.urls),
 ]

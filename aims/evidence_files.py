@@ -1,0 +1,168 @@
+"""Checking uploaded evidence files by their content, not their name.
+
+Allowed: PDF, Word, Excel, PowerPoint (Office Open XML and the older binary formats), OpenDocument, CSV, PNG
+and JPEG. Refused: anything else, and in particular HTML, SVG, scripts, executables, and allowed types with
+markup smuggled inside (a PNG that is also an HTML page). Each refusal gives a reason a person understands.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+
+ALLOWED_DESCRIPTION = "PDF, Word, Excel, PowerPoint, OpenDocument, CSV, PNG or JPEG"
+
+# extension -> (kind, content type)
+TYPES = {
+    ".pdf": ("pdf", "application/pdf"),
+    ".docx": ("ooxml", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ".xlsx": ("ooxml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ".pptx": ("ooxml", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+    ".doc": ("ole", "application/msword"),
+    ".xls": ("ole", "application/vnd.ms-excel"),
+    ".ppt": ("ole", "application/vnd.ms-powerpoint"),
+    ".odt": ("odf", "application/vnd.oasis.opendocument.text"),
+    ".ods": ("odf", "application/vnd.oasis.opendocument.spreadsheet"),
+    ".odp": ("odf", "application/vnd.oasis.opendocument.presentation"),
+    ".csv": ("csv", "text/csv"),
+    ".png": ("png", "image/png"),
+    ".jpg": ("jpeg", "image/jpeg"),
+    ".jpeg": ("jpeg", "image/jpeg"),
+}
+OOXML_PARTS = {".docx": "word/", ".xlsx": "xl/", ".pptx": "ppt/"}
+ODF_MIMETYPES = {
+    ".odt": b"application/vnd.oasis.opendocument.text",
+    ".ods": b"application/vnd.oasis.opendocument.spreadsheet",
+    ".odp": b"application/vnd.oasis.opendocument.presentation",
+}
+MARKUP = re.compile(rb"<\s*(?:!doctype\s+html|html|script|svg|iframe|object|embed|body)\b|javascript:", re.I)
+EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe", b"#!")
+
+
+class EvidenceFileError(Exception):
+    """The file cannot be accepted; the message names the file and says why."""
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    original_name: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+
+
+def safe_original_name(name: str) -> str:
+    """The file's own name without any folder part or control characters, for display only."""
+    base = PurePath(name.replace("\\", "/")).name
+    base = "".join(ch for ch in base if ch.isprintable() and ch not in '<>:"/\\|?*')
+    return base.strip(" .")[:200] or "file"
+
+
+def _read_all(upload: UploadedFile) -> bytes:
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    return data
+
+
+def _describe(data: bytes) -> str:
+    head = data[:512].lstrip().lower()
+    if head.startswith(b"<svg") or b"<svg" in head:
+        return "it is an SVG image, which can carry scripts"
+    if head.startswith((b"<!doctype html", b"<html")) or b"<script" in head:
+        return "it is a web page (HTML), which can carry scripts"
+    if data.startswith(EXECUTABLE_MAGIC):
+        return "it is a program or script"
+    return f"it is not a {ALLOWED_DESCRIPTION} file"
+
+
+def _check_zip(data: bytes, ext: str, upload: UploadedFile) -> None:
+    import io
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+            if ext in OOXML_PARTS:
+                if "[Content_Types].xml" not in names or not any(n.startswith(OOXML_PARTS[ext]) for n in names):
+                    raise EvidenceFileError(f"{upload.name}: the file is not a real {ext} document.")
+            else:
+                if "mimetype" not in names or archive.read("mimetype").strip() != ODF_MIMETYPES[ext]:
+                    raise EvidenceFileError(f"{upload.name}: the file is not a real {ext} document.")
+            if any(n.lower().endswith((".exe", ".dll", ".js", ".vbs", ".bat", ".cmd", ".ps1")) for n in names):
+                raise EvidenceFileError(f"{upload.name}: the document contains a program, so it cannot be accepted.")
+    except zipfile.BadZipFile as exc:
+        raise EvidenceFileError(f"{upload.name}: the file is damaged or is not a real {ext} document.") from exc
+
+
+def _check_image(data: bytes, upload: UploadedFile) -> None:
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise EvidenceFileError(f"{upload.name}: the image is damaged or is not a real PNG or JPEG.") from exc
+
+
+def check_evidence_file(upload: UploadedFile) -> CheckedFile:
+    """Accept the upload or raise EvidenceFileError with a message naming the file and the reason."""
+    name = safe_original_name(upload.name or "file")
+    limit = settings.EVIDENCE_MAX_UPLOAD_BYTES
+    if upload.size is not None and upload.size > limit:
+        raise EvidenceFileError(
+            f"{name} is {filesizeformat(upload.size)}: the largest file you can upload is {filesizeformat(limit)}."
+        )
+    if not upload.size:
+        raise EvidenceFileError(f"{name} is empty.")
+    ext = PurePath(name).suffix.lower()
+    data = _read_all(upload)
+    if ext not in TYPES:
+        raise EvidenceFileError(f"{name} cannot be uploaded: {_describe(data)}. Upload a {ALLOWED_DESCRIPTION}.")
+    kind, content_type = TYPES[ext]
+    mismatch = f"{name} cannot be uploaded: its name says {ext} but {_describe(data)}."
+    if kind == "pdf":
+        if not data[:1024].lstrip().startswith(b"%PDF-"):
+            raise EvidenceFileError(mismatch)
+    elif kind in ("ooxml", "odf"):
+        if not data.startswith(b"PK\x03\x04"):
+            raise EvidenceFileError(mismatch)
+        _check_zip(data, ext, upload)
+    elif kind == "ole":
+        if not data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+            raise EvidenceFileError(mismatch)
+    elif kind == "png":
+        if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+            raise EvidenceFileError(mismatch)
+        _check_image(data, upload)
+    elif kind == "jpeg":
+        if not data.startswith(b"\xff\xd8\xff"):
+            raise EvidenceFileError(mismatch)
+        _check_image(data, upload)
+    elif kind == "csv":
+        if b"\x00" in data or data.startswith(EXECUTABLE_MAGIC):
+            raise EvidenceFileError(mismatch)
+        try:
+            data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            try:
+                data.decode("cp1252")
+            except UnicodeDecodeError as exc:
+                raise EvidenceFileError(f"{name} cannot be uploaded: it is not a readable CSV text file.") from exc
+    # Markup inside an allowed type (a polyglot) would turn into a web page if a browser ever sniffed it.
+    if kind in ("png", "jpeg", "csv") and MARKUP.search(data):
+        raise EvidenceFileError(f"{name} cannot be uploaded: it has web page code (HTML or script) hidden inside.")
+    return CheckedFile(
+        original_name=name,
+        content_type=content_type,
+        size_bytes=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )

@@ -1,0 +1,340 @@
+import io
+import re
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from aims.models import RAG, Evidence, ProgressUpdate, StagedUpload
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def png_bytes() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "green").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def form_data(**overrides):
+    data = {
+        "version": "0",
+        "rag_status": "green",
+        "percent_complete": "40",
+        "achieved": "Launched the new contact form.",
+        "next_steps": "Move parking permits online.",
+        "risks_issues": "",
+        "corrective_action": "",
+        "action": "draft",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def url(deliverable, open_period):
+    return reverse("aims:progress_update", args=[deliverable.pk, open_period.pk])
+
+
+def test_progress_form_anonymous_wrong_owner_right_owner(client, url, other_officer, outsider, officer, board_member):
+    response = client.get(url)
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+    for person in (other_officer, outsider, board_member):
+        client.force_login(person)
+        assert client.get(url).status_code == 403
+        assert client.post(url, form_data()).status_code == 403
+    assert not ProgressUpdate.objects.exists()
+    client.force_login(officer)
+    page = client.get(url).content.decode()
+    assert "Record progress for October 2026 to March 2027" in page
+    for label in ["Red", "Amber", "Green", "Complete", "Not started", "Percent complete", "Upload evidence"]:
+        assert label in page
+
+
+def test_contributor_may_record_progress(client, url, deliverable, other_officer):
+    deliverable.contributors.add(other_officer)
+    client.force_login(other_officer)
+    assert client.get(url).status_code == 200
+
+
+def test_save_as_draft_then_submit_for_review_emails_the_board(
+    client, url, officer, board_member, open_period, django_capture_on_commit_callbacks
+):
+    client.force_login(officer)
+    response = client.post(url, form_data())
+    assert response.status_code == 302
+    update = ProgressUpdate.objects.get()
+    assert (update.state, update.percent_complete, update.version) == ("draft", 40, 1)
+    assert mail.outbox == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, form_data(version="1", action="submit"))
+    assert response.status_code == 302
+    update.refresh_from_db()
+    assert update.state == "submitted" and update.version == 2
+    assert [m.to for m in mail.outbox] == [[board_member.email]]
+    assert "Update to review" in mail.outbox[0].subject
+
+    # A submitted update cannot be changed.
+    response = client.post(url, form_data(version="2", percent_complete="90"))
+    assert response.status_code == 302
+    update.refresh_from_db()
+    assert update.percent_complete == 40
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"rag_status": ""}, "Select a RAG status"),
+        ({"percent_complete": ""}, "Enter the percent complete"),
+        ({"percent_complete": "101"}, "Percent complete must be 100 or less"),
+        ({"percent_complete": "-1"}, "Percent complete must be 0 or more"),
+        ({"rag_status": "red"}, "Enter the corrective action: it is required when the status is Red"),
+        ({"achieved": "", "action": "submit"}, "Enter what has been achieved before you submit"),
+        ({"link_url_1": "javascript:alert(1)"}, "Link 1 must be a web address starting with http:// or https://"),
+        ({"figure_name_1": "Residents helped", "figure_value_1": "lots"}, "Figure 1 value must be a number"),
+    ],
+)
+def test_bad_input_gets_a_clear_message_and_keeps_the_other_answers(client, url, officer, overrides, message):
+    client.force_login(officer)
+    response = client.post(url, form_data(**overrides))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "There is a problem" in page and "govuk-error-summary" in page
+    assert message in page
+    assert "Move parking permits online." in page  # the officer's other answers are kept
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_previous_period_prefills_the_form(client, deliverable, officer, strategy, open_period):
+    past = factories.PeriodFactory(
+        strategy=strategy, label="April to September 2026", start_date="2026-04-01", end_date="2026-09-30",
+        deadline="2026-09-30", status="closed",
+    )  # fmt: skip
+    factories.ProgressUpdateFactory(
+        deliverable=deliverable, period=past, rag_status=RAG.AMBER, percent_complete=35, next_steps="Pilot in Crewe"
+    )
+    client.force_login(officer)
+    page = client.get(reverse("aims:progress_update", args=[deliverable.pk, open_period.pk])).content.decode()
+    assert 'value="35"' in page
+    assert "Pilot in Crewe" in page
+    assert re.search(r'value="amber"\s+checked', page)
+
+
+def test_evidence_files_links_figures_and_notes_are_saved(client, url, officer, settings):
+    client.force_login(officer)
+    files = [
+        SimpleUploadedFile("../../etc/passwd report.pdf", PDF, content_type="application/pdf"),
+        SimpleUploadedFile("photo.png", png_bytes(), content_type="image/png"),
+    ]
+    data = form_data(
+        evidence_files=files,
+        link_title_1="Committee minutes",
+        link_url_1="https://example.gov.uk/minutes",
+        figure_name_1="Residents helped",
+        figure_value_1="1250",
+        figure_unit_1="residents",
+        note="Survey results are on the shared drive.",
+    )
+    assert client.post(url, data).status_code == 302
+    update = ProgressUpdate.objects.get()
+    kinds = sorted(e.kind for e in update.evidence.all())
+    assert kinds == ["figure", "file", "file", "link", "note"]
+    pdf = update.evidence.get(content_type="application/pdf")
+    assert pdf.original_name == "passwd report.pdf"  # no folder part survives
+    assert ".." not in pdf.file.name and pdf.file.name.startswith("evidence/") and pdf.file.name.endswith(".pdf")
+    assert len(pdf.sha256) == 64 and pdf.size_bytes == len(PDF)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("report.pdf", b"<!DOCTYPE html><html><script>alert(1)</script></html>", "web page (HTML)"),
+        ("chart.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "SVG"),
+        ("page.html", b"<html><body>hi</body></html>", "web page (HTML)"),
+        ("tool.exe", b"MZ\x90\x00\x03", "program or script"),
+        ("image.png", png_bytes() + b"<script>alert(1)</script>", "web page code (HTML or script) hidden inside"),
+        ("fake.docx", b"PK\x03\x04not really a zip", "damaged or is not a real .docx"),
+    ],
+)
+def test_dangerous_or_disguised_files_are_refused_and_valid_ones_kept(client, url, officer, name, content, reason):
+    client.force_login(officer)
+    data = form_data(evidence_files=[SimpleUploadedFile(name, content), SimpleUploadedFile("good.pdf", PDF)])
+    response = client.post(url, data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert name in page and reason in page
+    assert not Evidence.objects.exists()
+    # The valid file is kept, ready to attach, so the officer does not have to choose it again.
+    staged = StagedUpload.objects.get()
+    assert staged.original_name == "good.pdf"
+    assert "Files ready to attach" in page and "good.pdf" in page
+    response = client.post(url, form_data(staged_uploads=[str(staged.pk)]))
+    assert response.status_code == 302
+    evidence = Evidence.objects.get()
+    assert evidence.original_name == "good.pdf" and evidence.kind == "file"
+    assert not StagedUpload.objects.exists()
+
+
+def test_files_are_kept_when_another_answer_is_wrong(client, url, officer):
+    client.force_login(officer)
+    data = form_data(percent_complete="150", evidence_files=[SimpleUploadedFile("plan.pdf", PDF)])
+    page = client.post(url, data).content.decode()
+    assert "Percent complete must be 100 or less" in page
+    assert "plan.pdf" in page and "Files ready to attach" in page
+    staged = StagedUpload.objects.get()
+    assert client.post(url, form_data(staged_uploads=[str(staged.pk)])).status_code == 302
+    assert Evidence.objects.get().original_name == "plan.pdf"
+
+
+def test_oversized_files_are_refused_with_the_limit(client, url, officer, settings):
+    settings.EVIDENCE_MAX_UPLOAD_BYTES = 1024
+    client.force_login(officer)
+    page = client.post(url, form_data(evidence_files=[SimpleUploadedFile("big.pdf", PDF + b"0" * 2048)])).content
+    assert "big.pdf is 2.1\xa0KB: the largest file you can upload is 1.0\xa0KB." in page.decode()
+    assert not Evidence.objects.exists()
+
+
+def test_concurrent_edit_shows_what_changed_and_overwrites_nothing(client, url, officer, other_officer, deliverable):
+    deliverable.contributors.add(other_officer)
+    client.force_login(officer)
+    client.post(url, form_data())  # version 1
+    # Both open version 1; the contributor saves first.
+    client.force_login(other_officer)
+    assert client.post(url, form_data(version="1", percent_complete="55", achieved="Theirs")).status_code == 302
+    client.force_login(officer)
+    response = client.post(url, form_data(version="1", percent_complete="45", achieved="Mine"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Someone else saved this update first" in page
+    assert "after you opened it" in page
+    update = ProgressUpdate.objects.get()
+    assert (update.percent_complete, update.achieved, update.version) == (55, "Theirs", 2)
+    # The form now carries the current version: saving again is a deliberate choice, and it works.
+    assert 'name="version" value="2"' in page
+    assert client.post(url, form_data(version="2", percent_complete="45", achieved="Mine")).status_code == 302
+    update.refresh_from_db()
+    assert (update.percent_complete, update.achieved) == (45, "Mine")
+
+
+def test_closed_period_cannot_take_new_updates(client, deliverable, officer, strategy):
+    closed = factories.PeriodFactory(
+        strategy=strategy, label="Old", start_date="2025-04-01", end_date="2025-09-30", deadline="2025-09-30",
+        status="closed",
+    )  # fmt: skip
+    client.force_login(officer)
+    url = reverse("aims:progress_update", args=[deliverable.pk, closed.pk])
+    assert client.post(url, form_data()).status_code == 302
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_period_of_another_strategy_is_not_found(client, deliverable, officer, other_strategy):
+    period = factories.PeriodFactory(strategy=other_strategy)
+    client.force_login(officer)
+    assert client.get(reverse("aims:progress_update", args=[deliverable.pk, period.pk])).status_code == 404
+
+
+@pytest.fixture
+def submitted(deliverable, open_period):
+    return factories.ProgressUpdateFactory(
+        deliverable=deliverable, period=open_period, state=ProgressUpdate.State.SUBMITTED, version=3
+    )
+
+
+def test_review_list_and_page_permissions(client, submitted, officer, outsider, board_member):
+    list_url = reverse("aims:review_list")
+    review_url = reverse("aims:update_review", args=[submitted.pk])
+    assert client.get(list_url).status_code == 302
+    assert client.get(review_url).status_code == 302
+    client.force_login(officer)
+    assert client.get(list_url).status_code == 403
+    assert client.post(review_url, {"action": "accept"}).status_code == 403
+    client.force_login(outsider)  # a board member, but of another strategy
+    assert submitted.deliverable.title not in client.get(list_url).content.decode()
+    assert client.get(review_url).status_code == 403
+    assert client.post(review_url, {"action": "accept"}).status_code == 403
+    submitted.refresh_from_db()
+    assert submitted.state == "submitted"
+    client.force_login(board_member)
+    assert submitted.deliverable.title in client.get(list_url).content.decode()
+    page = client.get(review_url).content.decode()
+    assert "Accept" in page and "Return to officer" in page
+
+
+def test_return_needs_a_comment_then_officer_sees_it_and_is_emailed(
+    client, submitted, board_member, officer, django_capture_on_commit_callbacks
+):
+    client.force_login(board_member)
+    review_url = reverse("aims:update_review", args=[submitted.pk])
+    page = client.post(review_url, {"action": "return", "comment": ""}).content.decode()
+    assert "Enter a comment saying what the officer needs to change" in page
+    submitted.refresh_from_db()
+    assert submitted.state == "submitted"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(review_url, {"action": "return", "comment": "Add the survey figures."})
+    assert response.status_code == 302
+    submitted.refresh_from_db()
+    assert submitted.state == "returned" and submitted.reviewer == board_member
+    assert mail.outbox[-1].to == [officer.email] and "Add the survey figures." in mail.outbox[-1].body
+
+    client.force_login(officer)
+    home = client.get(reverse("home")).content.decode()
+    assert "Returned" in home and "Add the survey figures." in home
+    detail = client.get(reverse("aims:deliverable_detail", args=[submitted.deliverable.pk])).content.decode()
+    assert "Add the survey figures." in detail and "Record progress" in detail
+
+
+def test_accept(client, submitted, board_member):
+    client.force_login(board_member)
+    assert client.post(reverse("aims:update_review", args=[submitted.pk]), {"action": "accept"}).status_code == 302
+    submitted.refresh_from_db()
+    assert submitted.state == "accepted" and submitted.reviewed_at is not None
+
+
+def test_evidence_download_permissions_and_headers(client, url, officer, outsider, board_member):
+    client.force_login(officer)
+    client.post(url, form_data(evidence_files=[SimpleUploadedFile("plan.pdf", PDF)]))
+    evidence = Evidence.objects.get()
+    download = reverse("aims:evidence_download", args=[evidence.pk])
+    client.logout()
+    assert client.get(download).status_code == 302
+    client.force_login(outsider)
+    assert client.get(download).status_code == 403
+    client.force_login(board_member)
+    response = client.get(download)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;") and "plan.pdf" in response["Content-Disposition"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content) == PDF
+
+
+def test_home_lists_returned_first_with_bounded_queries(client, officer, strategy, open_period, theme,
+                                                        django_assert_max_num_queries):  # fmt: skip
+    deliverables = factories.DeliverableFactory.create_batch(30, strategy=strategy, theme=theme, owner=officer)
+    factories.ProgressUpdateFactory(deliverable=deliverables[0], period=open_period, state="accepted")
+    factories.ProgressUpdateFactory(
+        deliverable=deliverables[-1], period=open_period, state="returned", review_comment="More detail"
+    )
+    client.force_login(officer)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("home")).content.decode()
+    assert "Your deliverables" in page
+    assert page.index(deliverables[-1].title) < page.index(deliverables[1].title) < page.index(deliverables[0].title)
+
+
+def test_deliverable_page_shows_history_with_bounded_queries(client, url, officer, deliverable,
+                                                             django_assert_max_num_queries):  # fmt: skip
+    client.force_login(officer)
+    client.post(url, form_data())
+    client.post(url, form_data(version="1", percent_complete="60"))
+    with django_assert_max_num_queries(25):
+        page = client.get(reverse("aims:deliverable_detail", args=[deliverable.pk])).content.decode()
+    assert "Change history" in page
+    assert "Percent complete" in page and "40" in page and "60" in page
+    assert officer.get_full_name() in page
