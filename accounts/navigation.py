@@ -1,6 +1,15 @@
 from django.http import HttpRequest
 from django.urls import reverse
 
+# Which pages belong to which navigation item, by URL name prefix.
+SECTIONS = {
+    "home": ("home", "aims:deliverable_detail", "aims:progress_update"),
+    "review": ("aims:review_list", "aims:update_review"),
+    "dashboard": ("reports:dashboard",),
+    "reports": ("reports:report",),
+    "strategies": ("aims:strategy_",),
+}
+
 
 def service_nav(request: HttpRequest) -> list[dict]:
     """The items of the GOV.UK service navigation for the signed-in person."""
@@ -9,12 +18,14 @@ def service_nav(request: HttpRequest) -> list[dict]:
         return []
     from accounts.rules import is_board_member_anywhere
 
-    items = [("Your deliverables", reverse("home"))]
+    items = [("home", "Your deliverables", reverse("home"))]
     if is_board_member_anywhere(user):
-        items.append(("Updates to review", reverse("aims:review_list")))
-    items.append(("Strategies", reverse("aims:strategy_list")))
-    path = request.path
+        items.append(("review", "Updates to review", reverse("aims:review_list")))
+    items.append(("dashboard", "Dashboard", reverse("reports:dashboard_index")))
+    items.append(("strategies", "Strategies", reverse("aims:strategy_list")))
+    match = getattr(request, "resolver_match", None)
+    view_name = match.view_name if match else ""
     return [
-        {"label": label, "url": url, "active": path == url or (url != "/" and path.startswith(url))}
-        for label, url in items
+        {"label": label, "url": url, "active": any(view_name.startswith(prefix) for prefix in SECTIONS[key])}
+        for key, label, url in items
     ]

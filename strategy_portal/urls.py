@@ -3,11 +3,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from accounts.forms import SignInForm
 from aims import views as aims_views
 
 urlpatterns = [
     path("", aims_views.home, name="home"),
-    path("sign-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "sign-in/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=SignInForm),
+        name="login",
+    ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
@@ -23,5 +28,6 @@ urlpatterns = [
     ),
     path("accessibility/", TemplateView.as_view(template_name="accessibility.html"), name="accessibility"),
     path("", include("aims.urls")),
+    path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

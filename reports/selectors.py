@@ -1,0 +1,347 @@
+"""The one source of figures. The dashboard, the CSV export and the committee report all read progress here.
+
+Definitions (also in docs/architecture.md):
+- Deliverables in scope for a period: active (not withdrawn) and started by the period's end (or no start date).
+- Counted updates: submitted and accepted ones on the dashboard; accepted only in the committee report unless
+  the report includes submitted ones. Drafts and returned updates never count.
+- A deliverable's status for the period: its counted update's RAG status; with none, "Complete" if an earlier
+  counted update said complete, else "No update".
+- Percent complete for the roll-up: this period's counted update, else the latest earlier counted one (carried
+  forward), else 0; complete means 100. The overall figure is the weighted mean, sum(weight × percent) /
+  sum(weight), over the deliverables in scope, so a deliverable with no update pulls the figure down only as
+  far as its last reported progress.
+- Overdue: due date before the period's "as at" date (the earlier of today and the period's end), and not
+  complete.
+- Direction of travel: this period's RAG against the previous period's, ranked Red < Amber < Green < Complete;
+  blank when either is missing or "Not started". In total: better when more deliverables improved than
+  worsened, worse when the reverse, else the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from aims.models import RAG, Aim, Deliverable, ProgressUpdate, ReportingPeriod, Strategy, Theme
+from principles.models import DeliverablePrinciple, Principle
+
+NO_UPDATE = "no_update"
+RAG_KEYS = [RAG.RED.value, RAG.AMBER.value, RAG.GREEN.value, RAG.COMPLETE.value, RAG.NOT_STARTED.value, NO_UPDATE]
+RAG_LABELS = {**dict(RAG.choices), NO_UPDATE: "No update"}
+RANK = {RAG.RED: 0, RAG.AMBER: 1, RAG.GREEN: 2, RAG.COMPLETE: 3}
+DIRECTION_LABELS = {"better": "Better", "same": "Same", "worse": "Worse", "": "–"}
+
+DASHBOARD_STATES = (ProgressUpdate.State.SUBMITTED, ProgressUpdate.State.ACCEPTED)
+REPORT_STATES = (ProgressUpdate.State.ACCEPTED,)
+
+
+def direction_of_travel(previous: str | None, current: str | None) -> str:
+    if previous not in RANK or current not in RANK:
+        return ""
+    if RANK[current] > RANK[previous]:
+        return "better"
+    if RANK[current] < RANK[previous]:
+        return "worse"
+    return "same"
+
+
+def period_list(*, strategy: Strategy) -> list[ReportingPeriod]:
+    return list(strategy.periods.order_by("start_date"))
+
+
+def period_default(*, periods: list[ReportingPeriod], today: dt.date | None = None) -> ReportingPeriod | None:
+    """The latest period that has started: the open one, or the most recent closed one."""
+    today = today or timezone.localdate()
+    started = [p for p in periods if p.start_date <= today]
+    open_ = [p for p in started if p.is_open]
+    return (open_ or started or periods or [None])[-1]
+
+
+def previous_period(*, periods: list[ReportingPeriod], period: ReportingPeriod) -> ReportingPeriod | None:
+    earlier = [p for p in periods if p.start_date < period.start_date]
+    return earlier[-1] if earlier else None
+
+
+def as_at_for(period: ReportingPeriod, today: dt.date | None = None) -> dt.date:
+    """The date figures are "as at": the period's end, or today while the period is still running."""
+    return min(today or timezone.localdate(), period.end_date)
+
+
+def deliverable_queryset(
+    *, strategy: Strategy, period: ReportingPeriod, previous: ReportingPeriod | None, states=DASHBOARD_STATES
+) -> QuerySet[Deliverable]:
+    """Deliverables in scope, annotated with their figures for the period, in a single query."""
+    counted = ProgressUpdate.objects.filter(deliverable=OuterRef("pk"), state__in=states)
+    current = counted.filter(period=period)
+    up_to = counted.filter(period__start_date__lte=period.start_date).order_by("-period__start_date")
+    qs = Deliverable.objects.filter(strategy=strategy, is_active=True).filter(
+        Q(start_date__isnull=True) | Q(start_date__lte=period.end_date)
+    )
+    qs = qs.annotate(
+        period_update_id=Subquery(current.values("pk")[:1]),
+        period_rag=Subquery(current.values("rag_status")[:1]),
+        period_percent=Subquery(current.values("percent_complete")[:1]),
+        period_state=Subquery(current.values("state")[:1]),
+        period_corrective=Subquery(current.values("corrective_action")[:1]),
+        period_achieved=Subquery(current.values("achieved")[:1]),
+        period_next=Subquery(current.values("next_steps")[:1]),
+        last_rag=Subquery(up_to.values("rag_status")[:1]),
+        last_percent=Subquery(up_to.values("percent_complete")[:1]),
+        last_update_at=Subquery(up_to.values("submitted_at")[:1]),
+        previous_rag=(Subquery(counted.filter(period=previous).values("rag_status")[:1]) if previous else Value(None)),
+    )
+    # The status the board reads, as a column so it can be filtered on.
+    qs = qs.annotate(
+        status=Coalesce(
+            "period_rag",
+            Subquery(
+                counted.filter(period__start_date__lt=period.start_date, rag_status=RAG.COMPLETE).values("rag_status")[
+                    :1
+                ]
+            ),
+            Value(NO_UPDATE),
+        )
+    )
+    return qs.select_related("theme", "owner").order_by("reference")
+
+
+@dataclass
+class Row:
+    """One deliverable's figures for the period, shared by the dashboard table, the CSV and the report."""
+
+    deliverable: Deliverable
+    status: str
+    percent: int  # for the roll-up: reported, carried forward, or 0
+    reported_percent: int | None
+    direction: str
+    overdue: bool
+    aims: list[Aim]
+    last_update_at: dt.datetime | None
+
+    @property
+    def status_label(self) -> str:
+        return RAG_LABELS[self.status]
+
+    @property
+    def direction_label(self) -> str:
+        return DIRECTION_LABELS[self.direction]
+
+
+def row_from(deliverable: Deliverable, *, as_at: dt.date) -> Row:
+    status = deliverable.status
+    if status == RAG.COMPLETE:
+        percent = 100
+    elif deliverable.period_percent is not None:
+        percent = deliverable.period_percent
+    else:
+        percent = deliverable.last_percent or 0
+    overdue = bool(deliverable.due_date and deliverable.due_date < as_at and status != RAG.COMPLETE)
+    return Row(
+        deliverable=deliverable,
+        status=status,
+        percent=percent,
+        reported_percent=deliverable.period_percent,
+        direction=direction_of_travel(deliverable.previous_rag, deliverable.period_rag),
+        overdue=overdue,
+        aims=list(deliverable.theme.aims.all()),
+        last_update_at=deliverable.last_update_at,
+    )
+
+
+@dataclass
+class Figures:
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(RAG_KEYS, 0))
+    total: int = 0
+    overdue: int = 0
+    weight_sum: Decimal = Decimal(0)
+    weighted_percent_sum: Decimal = Decimal(0)
+    directions: dict[str, int] = field(default_factory=lambda: {"better": 0, "same": 0, "worse": 0})
+
+    def add(self, row: Row) -> None:
+        self.counts[row.status] += 1
+        self.total += 1
+        self.overdue += row.overdue
+        self.weight_sum += row.deliverable.weight
+        self.weighted_percent_sum += row.deliverable.weight * row.percent
+        if row.direction:
+            self.directions[row.direction] += 1
+
+    @property
+    def percent_complete(self) -> float:
+        """Weighted mean percent complete, rounded to one decimal place; 0 with no deliverables."""
+        if not self.weight_sum:
+            return 0.0
+        return float(round(self.weighted_percent_sum / self.weight_sum, 1))
+
+    @property
+    def direction(self) -> str:
+        better, worse = self.directions["better"], self.directions["worse"]
+        if not (better or worse or self.directions["same"]):
+            return ""
+        return "better" if better > worse else "worse" if worse > better else "same"
+
+    @property
+    def direction_label(self) -> str:
+        return DIRECTION_LABELS[self.direction]
+
+    @property
+    def complete(self) -> int:
+        return self.counts[RAG.COMPLETE]
+
+
+@dataclass
+class PeriodFigures:
+    strategy: Strategy
+    period: ReportingPeriod
+    previous: ReportingPeriod | None
+    as_at: dt.date
+    rows: list[Row]
+    summary: Figures
+    by_aim: list[tuple[Aim, Figures]]
+    by_theme: list[tuple[Theme, Figures]]
+
+    @property
+    def exceptions(self) -> list[Row]:
+        """Red then amber deliverables, for exception reporting."""
+        return [r for r in self.rows if r.status == RAG.RED] + [r for r in self.rows if r.status == RAG.AMBER]
+
+    @property
+    def furthest_behind(self) -> tuple[Aim, Figures] | None:
+        scored = [(aim, figures) for aim, figures in self.by_aim if figures.total]
+        return min(scored, key=lambda item: (item[1].percent_complete, -item[1].counts[RAG.RED])) if scored else None
+
+
+def period_figures(
+    *,
+    strategy: Strategy,
+    period: ReportingPeriod,
+    periods: list[ReportingPeriod] | None = None,
+    states=DASHBOARD_STATES,
+    today: dt.date | None = None,
+) -> PeriodFigures:
+    """Every figure for one strategy and period: summary, by aim, by theme, rows. A fixed number of queries."""
+    today = today or timezone.localdate()
+    periods = periods if periods is not None else period_list(strategy=strategy)
+    previous = previous_period(periods=periods, period=period)
+    as_at = as_at_for(period, today)
+    qs = deliverable_queryset(strategy=strategy, period=period, previous=previous, states=states)
+    qs = qs.prefetch_related(Prefetch("theme__aims", queryset=Aim.objects.order_by("number")))
+    rows = [row_from(d, as_at=as_at) for d in qs]
+    aims = list(strategy.aims.order_by("number"))
+    themes = list(strategy.themes.order_by("number"))
+    summary = Figures()
+    by_aim = {aim.pk: Figures() for aim in aims}
+    by_theme = {theme.pk: Figures() for theme in themes}
+    for row in rows:
+        summary.add(row)
+        by_theme[row.deliverable.theme_id].add(row)
+        for aim in row.aims:
+            by_aim[aim.pk].add(row)
+    return PeriodFigures(
+        strategy=strategy,
+        period=period,
+        previous=previous,
+        as_at=as_at,
+        rows=rows,
+        summary=summary,
+        by_aim=[(aim, by_aim[aim.pk]) for aim in aims],
+        by_theme=[(theme, by_theme[theme.pk]) for theme in themes],
+    )
+
+
+def rag_trend(
+    *, strategy: Strategy, periods: list[ReportingPeriod], up_to: ReportingPeriod, states=DASHBOARD_STATES
+) -> list[tuple[ReportingPeriod, dict[str, int]]]:
+    """RAG counts for every period up to and including `up_to`, by the same rules as period_figures."""
+    shown = [p for p in periods if p.start_date <= up_to.start_date]
+    starts = dict(Deliverable.objects.filter(strategy=strategy, is_active=True).values_list("pk", "start_date"))
+    reported: dict[int, dict[int, str]] = defaultdict(dict)  # period -> deliverable -> rag
+    for deliverable_id, period_id, rag in ProgressUpdate.objects.filter(
+        period__in=shown, state__in=states, deliverable_id__in=list(starts)
+    ).values_list("deliverable_id", "period_id", "rag_status"):
+        reported[period_id][deliverable_id] = rag
+    trend = []
+    completed: set[int] = set()  # reported complete in an earlier period
+    for period in shown:
+        counts = dict.fromkeys(RAG_KEYS, 0)
+        this_period = reported[period.pk]
+        for deliverable_id, start in starts.items():
+            if start is not None and start > period.end_date:
+                continue
+            rag = this_period.get(deliverable_id)
+            if rag is None:
+                rag = RAG.COMPLETE if deliverable_id in completed else NO_UPDATE
+            counts[rag] += 1
+        completed.update(d for d, rag in this_period.items() if rag == RAG.COMPLETE)
+        trend.append((period, counts))
+    return trend
+
+
+@dataclass
+class ChaseItem:
+    deliverable: Deliverable
+    state: str  # "" (nothing started), "draft" or "returned"
+
+    @property
+    def state_label(self) -> str:
+        return {"": "No update", "draft": "Draft not submitted", "returned": "Returned, not resubmitted"}[self.state]
+
+
+def chase_list(*, strategy: Strategy, period: ReportingPeriod) -> list[tuple[object, list[ChaseItem]]]:
+    """Deliverables in scope with no submitted or accepted update for the period, grouped by owner."""
+    in_period = ProgressUpdate.objects.filter(deliverable=OuterRef("pk"), period=period)
+    qs = (
+        Deliverable.objects.filter(strategy=strategy, is_active=True)
+        .filter(Q(start_date__isnull=True) | Q(start_date__lte=period.end_date))
+        .annotate(update_state=Subquery(in_period.values("state")[:1]))
+        .exclude(update_state__in=DASHBOARD_STATES)
+        .exclude(
+            pk__in=ProgressUpdate.objects.filter(
+                period__strategy=strategy,
+                period__start_date__lt=period.start_date,
+                rag_status=RAG.COMPLETE,
+                state__in=DASHBOARD_STATES,
+            ).values("deliverable_id")
+        )
+        .select_related("owner")
+        .order_by("owner__last_name", "owner__first_name", "owner__username", "reference")
+    )
+    groups: dict[int, tuple[object, list[ChaseItem]]] = {}
+    for d in qs:
+        groups.setdefault(d.owner_id, (d.owner, []))[1].append(ChaseItem(d, d.update_state or ""))
+    return list(groups.values())
+
+
+@dataclass
+class Coverage:
+    aims: list[Aim]
+    rows: list[tuple[Principle, list[int], int]]  # principle, count per aim (in aims order), total
+
+    @property
+    def uncovered(self) -> list[Principle]:
+        return [principle for principle, _, total in self.rows if total == 0]
+
+
+def principle_coverage(*, strategy: Strategy) -> Coverage:
+    """Aims × principles: how many active deliverables uphold each principle under each aim."""
+    aims = list(strategy.aims.order_by("number"))
+    principles = list(strategy.principles.order_by("number"))
+    links = DeliverablePrinciple.objects.filter(principle__strategy=strategy, deliverable__is_active=True)
+    cells = {
+        (item["principle_id"], item["deliverable__theme__aims"]): item["n"]
+        for item in links.values("principle_id", "deliverable__theme__aims").annotate(
+            n=Count("deliverable_id", distinct=True)
+        )
+    }
+    totals = {
+        item["principle_id"]: item["n"]
+        for item in links.values("principle_id").annotate(n=Count("deliverable_id", distinct=True))
+    }
+    rows = [(p, [cells.get((p.pk, a.pk), 0) for a in aims], totals.get(p.pk, 0)) for p in principles]
+    return Coverage(aims=aims, rows=rows)

@@ -1,0 +1,58 @@
+"""Steps for browser journeys. Every page a journey reaches goes through `visit` or `after_action`,
+so axe-core (WCAG 2.0, 2.1 and 2.2, levels A and AA) runs on each of them.
+
+Set PORTAL_SCREENSHOT_DIR to keep a full-page screenshot of each checked page, named `<name>.png`.
+"""
+
+import os
+from pathlib import Path
+
+from axe_playwright_python.sync_playwright import Axe
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+
+_axe = Axe()
+
+
+def visit(page, url, name):
+    """Go to `url` (a path such as "/strategies/" or a full URL), expect a status below 400, check the page."""
+    response = page.goto(url)
+    assert response is not None, f"no response for {url}"
+    assert response.status < 400, f"{url} answered {response.status}"
+    check_a11y(page, name)
+    return response
+
+
+def after_action(page, name):
+    """Check the page reached by a click or a form submission (status below 400, then axe).
+
+    A click waits for the navigation it starts; a key press does not, so wrap it:
+    `with page.expect_navigation(): page.keyboard.press("Enter")`, then call this.
+    """
+    page.wait_for_load_state("load")
+    # The status of the document on screen, after any redirects.
+    status = page.evaluate("performance.getEntriesByType('navigation')[0].responseStatus")
+    assert status < 400, f"{page.url} answered {status}"
+    check_a11y(page, name)
+
+
+def sign_in(page, live_server, username, password, name="after-sign-in"):
+    """Fill in and send the sign-in form; `name` names the page it leads to (home, or the form with errors)."""
+    visit(page, f"{live_server.url}/sign-in/", "sign-in")
+    page.get_by_label("Username", exact=True).fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    after_action(page, name)
+
+
+def check_a11y(page, name):
+    """Run axe-core on the page as it is now; fail listing every violation. Saves a screenshot if asked to."""
+    if folder := os.environ.get("PORTAL_SCREENSHOT_DIR"):
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=Path(folder) / f"{name}.png", full_page=True)
+    violations = _axe.run(page, options=AXE_OPTIONS).response["violations"]
+    assert not violations, f"axe found problems on {name} ({page.url}):\n" + "\n".join(
+        f"- {v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(", ".join(n["target"]) for n in v["nodes"])
+        for v in violations
+    )

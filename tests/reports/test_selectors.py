@@ -1,0 +1,135 @@
+"""Dashboard figures against a small fixture worked out by hand (see the comments)."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from aims.models import ProgressUpdate, ReportingPeriod
+from reports import selectors
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date(2026, 11, 21)
+
+
+@pytest.fixture
+def world(db):
+    strategy = factories.StrategyFactory(start_date=dt.date(2026, 4, 1), end_date=dt.date(2028, 3, 31))
+    a1 = factories.AimFactory(strategy=strategy, number=1, title="Digital council")
+    a2 = factories.AimFactory(strategy=strategy, number=2, title="Digital place")
+    t1 = factories.ThemeFactory(strategy=strategy, number=1, title="Customer access")
+    t2 = factories.ThemeFactory(strategy=strategy, number=2, title="Connectivity")
+    t1.aims.set([a1])
+    t2.aims.set([a1, a2])
+    prev = factories.PeriodFactory(
+        strategy=strategy, label="April to September 2026", start_date=dt.date(2026, 4, 1),
+        end_date=dt.date(2026, 9, 30), deadline=dt.date(2026, 9, 30), status=ReportingPeriod.Status.CLOSED,
+    )  # fmt: skip
+    cur = factories.PeriodFactory(strategy=strategy)  # October 2026 to March 2027, open
+    owner = factories.UserFactory(username="owner")
+
+    def deliverable(ref, theme, weight=1, due=dt.date(2027, 12, 31), start=dt.date(2026, 4, 1), active=True):
+        return factories.DeliverableFactory(
+            strategy=strategy, theme=theme, reference=ref, weight=Decimal(weight), due_date=due, start_date=start,
+            owner=owner, is_active=active,
+        )  # fmt: skip
+
+    def update(d, period, rag, pct, state="accepted", corrective=""):
+        return factories.ProgressUpdateFactory(
+            deliverable=d, period=period, rag_status=rag, percent_complete=pct, state=state,
+            corrective_action=corrective,
+        )  # fmt: skip
+
+    d1 = deliverable("D1", t1, due=dt.date(2026, 6, 30))
+    update(d1, prev, "green", 50)
+    update(d1, cur, "red", 60, state="submitted", corrective="Agency staff from January")
+    d2 = deliverable("D2", t1, weight=2)
+    update(d2, prev, "amber", 20)
+    update(d2, cur, "green", 40)
+    d3 = deliverable("D3", t2)
+    update(d3, prev, "green", 80)
+    update(d3, cur, "amber", 85, state="draft")  # drafts never count
+    d4 = deliverable("D4", t2, due=dt.date(2026, 1, 1), start=dt.date(2025, 10, 1))
+    update(d4, prev, "complete", 100)
+    deliverable("D5", t2, start=dt.date(2027, 6, 1))  # starts after the period: out of scope
+    d6 = deliverable("D6", t1, active=False)  # withdrawn
+    p1 = factories.PrincipleFactory(strategy=strategy, number=1, title="Digital for all")
+    p2 = factories.PrincipleFactory(strategy=strategy, number=2, title="Green digital")
+    factories.DeliverablePrincipleFactory(deliverable=d1, principle=p1)
+    factories.DeliverablePrincipleFactory(deliverable=d3, principle=p1)
+    factories.DeliverablePrincipleFactory(deliverable=d6, principle=p2)
+    return {"strategy": strategy, "prev": prev, "cur": cur, "a1": a1, "a2": a2, "t1": t1, "t2": t2, "d3": d3}
+
+
+def test_summary_figures(world):
+    figures = selectors.period_figures(strategy=world["strategy"], period=world["cur"], today=TODAY)
+    s = figures.summary
+    assert [r.deliverable.reference for r in figures.rows] == ["D1", "D2", "D3", "D4"]
+    assert s.total == 4
+    assert s.counts == {"red": 1, "amber": 0, "green": 1, "complete": 1, "not_started": 0, "no_update": 1}
+    assert s.overdue == 1  # D1: due 30 June 2026 and red; D4 is overdue on paper but complete
+    # (1×60 + 2×40 + 1×80 carried forward + 1×100 complete) / (1 + 2 + 1 + 1) = 320 / 5
+    assert s.percent_complete == 64.0
+    assert s.directions == {"better": 1, "same": 0, "worse": 1}  # D2 amber→green, D1 green→red
+    assert s.direction == "same"
+    rows = {r.deliverable.reference: r for r in figures.rows}
+    assert (rows["D1"].direction, rows["D2"].direction, rows["D3"].direction) == ("worse", "better", "")
+    assert (rows["D3"].status, rows["D3"].percent, rows["D4"].status) == ("no_update", 80, "complete")
+
+
+def test_figures_by_aim_and_theme(world):
+    figures = selectors.period_figures(strategy=world["strategy"], period=world["cur"], today=TODAY)
+    by_aim = {aim.title: f for aim, f in figures.by_aim}
+    assert by_aim["Digital council"].total == 4 and by_aim["Digital council"].percent_complete == 64.0
+    assert by_aim["Digital place"].total == 2 and by_aim["Digital place"].percent_complete == 90.0  # (80+100)/2
+    assert figures.furthest_behind[0].title == "Digital council"
+    by_theme = {theme.title: f for theme, f in figures.by_theme}
+    assert by_theme["Customer access"].percent_complete == 46.7  # (60 + 2×40) / 3
+    assert by_theme["Connectivity"].counts["complete"] == 1
+
+
+def test_report_counts_only_accepted_updates(world):
+    figures = selectors.period_figures(
+        strategy=world["strategy"], period=world["cur"], states=selectors.REPORT_STATES, today=TODAY
+    )
+    assert figures.summary.counts["red"] == 0  # D1's red update is only submitted
+    assert figures.summary.counts["no_update"] == 2
+
+
+def test_exceptions_chase_list_and_coverage(world):
+    figures = selectors.period_figures(strategy=world["strategy"], period=world["cur"], today=TODAY)
+    assert [(r.deliverable.reference, r.deliverable.period_corrective) for r in figures.exceptions] == [
+        ("D1", "Agency staff from January")
+    ]
+    chase = selectors.chase_list(strategy=world["strategy"], period=world["cur"])
+    assert [(owner.username, [(i.deliverable.reference, i.state) for i in items]) for owner, items in chase] == [
+        ("owner", [("D3", "draft")])
+    ]
+    coverage = selectors.principle_coverage(strategy=world["strategy"])
+    assert [(p.title, cells, total) for p, cells, total in coverage.rows] == [
+        ("Digital for all", [2, 1], 2),
+        ("Green digital", [0, 0], 0),
+    ]
+    assert [p.title for p in coverage.uncovered] == ["Green digital"]
+
+
+def test_trend_uses_the_same_rules(world):
+    periods = selectors.period_list(strategy=world["strategy"])
+    trend = selectors.rag_trend(strategy=world["strategy"], periods=periods, up_to=world["cur"])
+    assert [(p.label, counts) for p, counts in trend] == [
+        ("April to September 2026", {"red": 0, "amber": 1, "green": 2, "complete": 1, "not_started": 0,
+                                     "no_update": 0}),
+        ("October 2026 to March 2027", {"red": 1, "amber": 0, "green": 1, "complete": 1, "not_started": 0,
+                                        "no_update": 1}),
+    ]  # fmt: skip
+    figures = selectors.period_figures(strategy=world["strategy"], period=world["cur"], today=TODAY)
+    assert trend[-1][1] == figures.summary.counts
+
+
+def test_resubmitted_update_changes_the_figures(world):
+    update = ProgressUpdate.objects.get(deliverable=world["d3"], period=world["cur"])
+    update.state = "submitted"
+    update.save()
+    figures = selectors.period_figures(strategy=world["strategy"], period=world["cur"], today=TODAY)
+    assert figures.summary.counts["amber"] == 1 and figures.summary.counts["no_update"] == 0
