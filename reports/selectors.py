@@ -24,7 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import CharField, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -94,7 +94,11 @@ def deliverable_queryset(
         last_rag=Subquery(up_to.values("rag_status")[:1]),
         last_percent=Subquery(up_to.values("percent_complete")[:1]),
         last_update_at=Subquery(up_to.values("submitted_at")[:1]),
-        previous_rag=(Subquery(counted.filter(period=previous).values("rag_status")[:1]) if previous else Value(None)),
+        previous_rag=(
+            Subquery(counted.filter(period=previous).values("rag_status")[:1])
+            if previous
+            else Value(None, output_field=CharField())
+        ),
     )
     # The status the board reads, as a column so it can be filtered on.
     qs = qs.annotate(
@@ -300,7 +304,8 @@ def chase_list(*, strategy: Strategy, period: ReportingPeriod) -> list[tuple[obj
         Deliverable.objects.filter(strategy=strategy, is_active=True)
         .filter(Q(start_date__isnull=True) | Q(start_date__lte=period.end_date))
         .annotate(update_state=Subquery(in_period.values("state")[:1]))
-        .exclude(update_state__in=DASHBOARD_STATES)
+        # Spelled out: a bare exclude() would also drop deliverables with no update at all (NULL).
+        .filter(Q(update_state__isnull=True) | ~Q(update_state__in=DASHBOARD_STATES))
         .exclude(
             pk__in=ProgressUpdate.objects.filter(
                 period__strategy=strategy,

@@ -133,3 +133,13 @@ def test_resubmitted_update_changes_the_figures(world):
     update.save()
     figures = selectors.period_figures(strategy=world["strategy"], period=world["cur"], today=TODAY)
     assert figures.summary.counts["amber"] == 1 and figures.summary.counts["no_update"] == 0
+
+
+def test_chase_list_includes_deliverables_with_no_update_at_all(world):
+    never = factories.DeliverableFactory(
+        strategy=world["strategy"], theme=world["t1"], reference="D9", start_date=dt.date(2026, 4, 1)
+    )
+    chase = selectors.chase_list(strategy=world["strategy"], period=world["cur"])
+    items = {i.deliverable.reference: i.state_label for _, group in chase for i in group}
+    assert items == {"D3": "Draft not submitted", "D9": "No update"}
+    assert never.owner in [owner for owner, _ in chase]

@@ -1,0 +1,61 @@
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+
+from aims.models import RAG, Aim, Theme
+from reports.selectors import RAG_KEYS, RAG_LABELS
+
+
+class DeliverableFilter(django_filters.FilterSet):
+    """Drill-down filters for the dashboard's deliverable table and its CSV export."""
+
+    aim = django_filters.ModelChoiceFilter(field_name="theme__aims", queryset=Aim.objects.none(), label="Aim")
+    theme = django_filters.ModelChoiceFilter(queryset=Theme.objects.none(), label="Theme")
+    owner = django_filters.ModelChoiceFilter(queryset=get_user_model().objects.none(), label="Owner")
+    lead_service = django_filters.ChoiceFilter(label="Lead service", choices=[])
+    status = django_filters.ChoiceFilter(label="RAG status", choices=[(key, RAG_LABELS[key]) for key in RAG_KEYS])
+    overdue = django_filters.BooleanFilter(label="Overdue only", method="filter_overdue", widget=forms.CheckboxInput)
+
+    def __init__(self, *args, strategy, as_at, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.as_at = as_at
+        self.filters["aim"].queryset = strategy.aims.order_by("number")
+        self.filters["aim"].label = strategy.aim_label
+        self.filters["theme"].queryset = strategy.themes.order_by("number")
+        self.filters["theme"].label = strategy.theme_label
+        self.filters["owner"].queryset = (
+            get_user_model().objects.filter(owned_deliverables__strategy=strategy).distinct()
+        )
+        services = strategy.deliverables.exclude(lead_service="").values_list("lead_service", flat=True).distinct()
+        self.filters["lead_service"].extra["choices"] = [(s, s) for s in sorted(services)]
+
+    def filter_overdue(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(due_date__lt=self.as_at).exclude(status=RAG.COMPLETE)
+
+    @property
+    def qs(self):
+        # An aim filter goes through a many-to-many: make sure a deliverable appears once.
+        return super().qs.distinct()
+
+    def is_filtered(self) -> bool:
+        return (
+            any(self.form.cleaned_data.get(name) not in (None, "", False) for name in self.filters)
+            if (self.is_bound and self.form.is_valid())
+            else False
+        )
+
+
+def active_filter_description(filterset: DeliverableFilter) -> str:
+    if not filterset.is_bound or not filterset.form.is_valid():
+        return ""
+    parts = []
+    for name, value in filterset.form.cleaned_data.items():
+        if value in (None, "", False):
+            continue
+        label = filterset.filters[name].label
+        if name == "status":
+            value = RAG_LABELS.get(value, value)
+        parts.append(f"{label}: {'yes' if value is True else value}")
+    return "; ".join(parts)

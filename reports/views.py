@@ -1,0 +1,117 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+
+from accounts import rules
+from aims.models import Aim, Strategy
+from aims.selectors import strategy_list
+from reports import charts, selectors
+from reports.exports import deliverables_csv
+from reports.filters import DeliverableFilter, active_filter_description
+
+PAGE_SIZE = 50
+
+
+@login_required
+def dashboard_index(request: HttpRequest) -> HttpResponse:
+    strategies = list(strategy_list(user=request.user))
+    if len(strategies) == 1:
+        return redirect("reports:dashboard", slug=strategies[0].slug)
+    return render(request, "reports/dashboard_index.html", {"strategies": strategies})
+
+
+def _strategy_and_period(request: HttpRequest, slug: str):
+    strategy = get_object_or_404(Strategy.objects.select_related("organisation"), slug=slug)
+    if not rules.can_view_strategy(request.user, strategy):
+        raise PermissionDenied
+    periods = selectors.period_list(strategy=strategy)
+    period = None
+    chosen = request.GET.get("period")
+    if chosen:
+        period = next((p for p in periods if str(p.pk) == chosen), None)
+        if period is None:
+            raise Http404("No such reporting period")
+    else:
+        period = selectors.period_default(periods=periods)
+    return strategy, periods, period
+
+
+@login_required
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    strategy, periods, period = _strategy_and_period(request, slug)
+    if period is None:
+        return render(request, "reports/dashboard.html", {"strategy": strategy, "period": None, "periods": periods})
+    figures = selectors.period_figures(strategy=strategy, period=period, periods=periods)
+    filterset = DeliverableFilter(
+        request.GET or None,
+        queryset=selectors.deliverable_queryset(strategy=strategy, period=period, previous=figures.previous),
+        strategy=strategy,
+        as_at=figures.as_at,
+    )
+    table_qs = filterset.qs.prefetch_related(Prefetch("theme__aims", queryset=Aim.objects.order_by("number")))
+    page = Paginator(table_qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    table_rows = [selectors.row_from(d, as_at=figures.as_at) for d in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    trend = selectors.rag_trend(strategy=strategy, periods=periods, up_to=period)
+    open_period = next((p for p in periods if p.is_open), None)
+    context = {
+        "strategy": strategy,
+        "periods": periods,
+        "period": period,
+        "figures": figures,
+        "summary": figures.summary,
+        "rag_items": [(key, selectors.RAG_LABELS[key], figures.summary.counts[key]) for key in selectors.RAG_KEYS],
+        "furthest_behind": figures.furthest_behind,
+        "trend": trend,
+        "open_period": open_period,
+        "chase": selectors.chase_list(strategy=strategy, period=open_period) if open_period else [],
+        "coverage": selectors.principle_coverage(strategy=strategy),
+        "filter": filterset,
+        "filter_description": active_filter_description(filterset),
+        "page_obj": page,
+        "table_rows": table_rows,
+        "querystring_without_page": query.urlencode(),
+        "period_query": f"period={period.pk}",
+        "charts": {
+            "summary": charts.rag_bar(
+                figures.summary.counts, title=f"Deliverables by RAG status, {period.label}", chart_id="chart-summary"
+            ),
+            "aims": charts.percent_bars(
+                [(aim.title, f.percent_complete) for aim, f in figures.by_aim],
+                title=f"Percent complete by {strategy.aim_label.lower()}, {period.label}",
+                chart_id="chart-aims",
+            ),
+            "trend": charts.trend_stacked(
+                [(p.label, counts) for p, counts in trend],
+                title="RAG status across reporting periods",
+                chart_id="chart-trend",
+            ),
+        },
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+@login_required
+def dashboard_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    strategy, periods, period = _strategy_and_period(request, slug)
+    if period is None:
+        raise Http404("This strategy has no reporting periods")
+    previous = selectors.previous_period(periods=periods, period=period)
+    as_at = selectors.as_at_for(period)
+    filterset = DeliverableFilter(
+        request.GET or None,
+        queryset=selectors.deliverable_queryset(strategy=strategy, period=period, previous=previous),
+        strategy=strategy,
+        as_at=as_at,
+    )
+    qs = filterset.qs.prefetch_related(Prefetch("theme__aims", queryset=Aim.objects.order_by("number")))
+    rows = [selectors.row_from(d, as_at=as_at) for d in qs]
+    response = HttpResponse(deliverables_csv(rows), content_type="text/csv; charset=utf-8")
+    filename = f"{slugify(strategy.title)}-{slugify(period.label)}-deliverables.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
