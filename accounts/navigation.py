@@ -6,7 +6,7 @@ SECTIONS = {
     "home": ("home", "aims:deliverable_detail", "aims:progress_update"),
     "review": ("aims:review_list", "aims:update_review"),
     "dashboard": ("reports:dashboard",),
-    "reports": ("reports:report",),
+    "reports": ("reports:report", "reports:version"),
     "strategies": ("aims:strategy_",),
 }
 
@@ -16,12 +16,14 @@ def service_nav(request: HttpRequest) -> list[dict]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    from accounts.rules import is_board_member_anywhere
+    from accounts.rules import is_board_member_anywhere, is_report_reader_anywhere
 
     items = [("home", "Your deliverables", reverse("home"))]
     if is_board_member_anywhere(user):
         items.append(("review", "Updates to review", reverse("aims:review_list")))
     items.append(("dashboard", "Dashboard", reverse("reports:dashboard_index")))
+    if is_report_reader_anywhere(user):
+        items.append(("reports", "Progress reports", reverse("reports:report_index")))
     items.append(("strategies", "Strategies", reverse("aims:strategy_list")))
     match = getattr(request, "resolver_match", None)
     view_name = match.view_name if match else ""

@@ -88,3 +88,15 @@ def can_view_update(user, update: ProgressUpdate) -> bool:
 
 def is_board_member_anywhere(user) -> bool:
     return user.is_authenticated and (user.is_superuser or Role.BOARD in set().union(*roles_by_strategy(user).values()))
+
+
+def can_view_reports(user, strategy: Strategy) -> bool:
+    """Committee reports hold unpublished performance information until issued: clerks, leads and the board."""
+    return has_role(user, strategy, Role.CLERK, Role.LEAD, Role.BOARD)
+
+
+def is_report_reader_anywhere(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    readers = {Role.CLERK, Role.LEAD, Role.BOARD}
+    return user.is_superuser or any(roles & readers for roles in roles_by_strategy(user).values())

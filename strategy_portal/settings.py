@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -171,6 +172,18 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Beat copies these into its database schedule at start; change times in the Django admin afterwards.
+CELERY_BEAT_SCHEDULE = {
+    "roll-over-periods-and-draft-reports": {
+        "task": "reports.tasks.roll_over_and_draft_reports_task",
+        "schedule": crontab(hour=1, minute=15),
+    },
+    "reminders": {"task": "reports.tasks.reminders_send_task", "schedule": crontab(hour=7, minute=30)},
+    "reap-stuck-report-versions": {"task": "reports.tasks.report_versions_reap_task", "schedule": 300.0},
+    "clean-staged-uploads": {"task": "aims.tasks.staged_uploads_clean", "schedule": crontab(hour=2, minute=0)},
+}
+REMINDER_DAYS_BEFORE_DEADLINE = int(os.environ.get("REMINDER_DAYS_BEFORE_DEADLINE", "7"))
+REPORT_DRAFT_WITHIN_DAYS = int(os.environ.get("REPORT_DRAFT_WITHIN_DAYS", "31"))
 
 # Security headers (see README "Security").
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -206,5 +219,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

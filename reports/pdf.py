@@ -1,0 +1,124 @@
+"""Rendering a report snapshot to a tagged (PDF/UA-1) A4 PDF with WeasyPrint.
+
+The renderer fetches nothing from the network or the file system except the portal's own static files: every
+URL goes through `portal_url_fetcher`, which refuses anything else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+
+from reports import charts
+from reports.selectors import RAG_KEYS
+
+STATIC_PREFIX = "/static/"
+
+
+class FetchRefused(ValueError):
+    """The PDF asked for something outside the portal's static files."""
+
+
+def portal_url_fetcher(url: str, timeout: int = 10, ssl_context=None) -> dict:
+    """Serve only the portal's own static files (by /static/ path or file: URL inside them); refuse the rest."""
+    path = None
+    if url.startswith(STATIC_PREFIX):
+        path = url[len(STATIC_PREFIX) :]
+    elif url.startswith("file://"):
+        # WeasyPrint resolves relative URLs against base_url, which is the static folder.
+        candidate = Path(url[len("file://") :]).resolve()
+        for root in [Path(d).resolve() for d in settings.STATICFILES_DIRS] + [Path(settings.STATIC_ROOT).resolve()]:
+            if candidate.is_relative_to(root):
+                path = str(candidate.relative_to(root))
+                break
+    if path is None or ".." in Path(path).parts:
+        raise FetchRefused(f"The report may only use the portal's own files, not {url[:100]}")
+    found = finders.find(path)
+    if not found:
+        raise FetchRefused(f"No such static file: {path[:100]}")
+    return {"string": Path(found).read_bytes(), "mime_type": None, "redirected_url": url}
+
+
+def paragraphs(text: str) -> list[str]:
+    """Split free text into paragraphs at blank lines, for numbering (1.1, 1.2 ...)."""
+    parts = [p.strip() for p in re.split(r"\n\s*\n", text or "")]
+    return [p for p in parts if p]
+
+
+def _date(value: str | None) -> str:
+    return dt.date.fromisoformat(value).strftime("%-d %B %Y") if value else "–"
+
+
+def report_context(snapshot: dict) -> dict:
+    report = snapshot["report"]
+    strategy = snapshot["strategy"]
+    period = snapshot["period"]
+    summary = snapshot["summary"]
+    rows = snapshot["deliverables"]
+    appendix_rows = rows if report["scope"] == "full" else snapshot["exceptions"]
+    for row in rows + snapshot["exceptions"]:
+        row["due_date_display"] = _date(row["due_date"])
+    return {
+        "s": snapshot,
+        "report": report,
+        "strategy": strategy,
+        "period": period,
+        "summary": summary,
+        "meeting_date": _date(report["meeting_date"]),
+        "as_at": _date(snapshot["as_at"]),
+        "sections": {
+            "executive_summary": paragraphs(report["executive_summary"]),
+            "recommendations": paragraphs(report["recommendations"]),
+            "reasons": paragraphs(report["reasons"]),
+            "other_options": paragraphs(report["other_options"]) or ["No other options were considered."],
+            "consultation": paragraphs(report["consultation"]) or ["No consultation was needed for this report."],
+        },
+        "implications": [
+            (label, paragraphs(text) or ["There are no direct implications arising from this report."])
+            for label, text in report["implications"]
+        ],
+        "rag_keys": RAG_KEYS,
+        "appendix_rows": appendix_rows,
+        "appendix_is_full": report["scope"] == "full",
+        "charts": {
+            "summary": charts.rag_bar(
+                summary["counts"], title=f"Deliverables by RAG status, {period['label']}", chart_id="chart-summary"
+            ),
+            "aims": charts.percent_bars(
+                [(a["title"], a["percent_complete"]) for a in snapshot["by_aim"]],
+                title=f"Percent complete by {strategy['aim_label'].lower()}, {period['label']}",
+                chart_id="chart-aims",
+            ),
+            "trend": charts.trend_stacked(
+                [(t["label"], t["counts"]) for t in snapshot["trend"]],
+                title="RAG status across reporting periods",
+                chart_id="chart-trend",
+            ),
+        },
+    }
+
+
+def report_html(snapshot: dict) -> str:
+    return render_to_string("reports/pdf/report.html", report_context(snapshot))
+
+
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
+
+
+def html_to_pdf(html: str) -> tuple[bytes, int]:
+    """Bare WeasyPrint with the portal's safe fetcher: tagged PDF/UA-1, fonts embedded. Returns (pdf, pages)."""
+    import weasyprint
+
+    static_root = Path(settings.STATICFILES_DIRS[0]).resolve()
+    source = weasyprint.HTML(string=html, base_url=str(static_root) + "/", url_fetcher=portal_url_fetcher)
+    document = source.render(**PDF_OPTIONS)
+    return document.write_pdf(**PDF_OPTIONS), len(document.pages)
+
+
+def report_pdf(snapshot: dict) -> tuple[bytes, int]:
+    return html_to_pdf(report_html(snapshot))

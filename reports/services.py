@@ -1,0 +1,191 @@
+"""Writes for committee reports: create, request a version, generate it (the Celery task's body), issue it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from aims.models import ReportingPeriod, Strategy
+from aims.services import DomainError
+from reports.models import ProgressReport, ReportVersion
+
+logger = logging.getLogger(__name__)
+
+# A version still "generating" this long after it started has lost its worker.
+STUCK_AFTER = dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+
+
+def report_defaults(*, strategy: Strategy, period: ReportingPeriod, user) -> dict:
+    """Initial answers for "Create a progress report", with the executive summary drafted from the figures."""
+    from reports.snapshot import executive_summary_default
+
+    cadence = strategy.get_cadence_display()
+    organisation = strategy.organisation
+    return {
+        "period": period,
+        "committee": strategy.adopted_by or "Corporate Policy Committee",
+        "title": f"{strategy.title} – {cadence} Progress Report",
+        "report_of": f"{user.display_name}, {user.job_title}" if user.job_title else user.display_name,
+        "wards_affected": "All",
+        "executive_summary": executive_summary_default(strategy=strategy, period=period),
+        "recommendations": (
+            f"That the Committee notes the progress made in delivering the {strategy.title} during {period.label}, "
+            "and the corrective actions in hand for the deliverables reported red."
+        ),
+        "reasons": (
+            f"To keep the Committee informed of progress against the {strategy.title}, which it agreed would be "
+            f"reported {cadence.lower()}."
+        ),
+        "contact_name": user.display_name,
+        "contact_email": user.email or organisation.email,
+        "contact_telephone": getattr(user, "telephone", "") or organisation.telephone,
+        "marking": "OFFICIAL",
+    }
+
+
+@transaction.atomic
+def report_create(*, strategy: Strategy, user, values: dict, automatic: bool = False) -> ProgressReport:
+    if values["period"].strategy_id != strategy.pk:
+        raise DomainError("Choose a reporting period of this strategy.")
+    return ProgressReport.objects.create(strategy=strategy, created_by=user, created_automatically=automatic, **values)
+
+
+@transaction.atomic
+def report_update(*, report: ProgressReport, values: dict) -> ProgressReport:
+    for name, value in values.items():
+        setattr(report, name, value)
+    report.save()
+    return report
+
+
+@transaction.atomic
+def report_version_request(*, report: ProgressReport, user) -> ReportVersion:
+    """Queue a new version. Earlier versions (issued or not) are kept as they are."""
+    ProgressReport.objects.select_for_update().get(pk=report.pk)  # serialise version numbering
+    if report.versions.filter(status__in=[ReportVersion.Status.QUEUED, ReportVersion.Status.GENERATING]).exists():
+        raise DomainError("A version of this report is already being generated. Wait for it to finish.")
+    last = report.versions.order_by("-number").first()
+    version = ReportVersion.objects.create(report=report, number=(last.number + 1) if last else 1, requested_by=user)
+    from reports.tasks import report_version_generate_task
+
+    transaction.on_commit(lambda: report_version_generate_task.delay(version.pk))
+    return version
+
+
+def _claim(version_id: int) -> bool:
+    """Mark the version as generating unless it is finished or another worker holds it."""
+    with transaction.atomic():
+        version = (
+            ReportVersion.objects.select_for_update(skip_locked=True)
+            .filter(pk=version_id, status__in=[ReportVersion.Status.QUEUED, ReportVersion.Status.GENERATING])
+            .first()
+        )
+        if version is None:
+            return False
+        version.status = ReportVersion.Status.GENERATING
+        version.started_at = timezone.now()
+        version.attempts += 1
+        version.failure_reason = ""
+        version.save(update_fields=["status", "started_at", "attempts", "failure_reason"])
+    return True
+
+
+def _write_atomically(name: str, data: bytes) -> str:
+    """Write to a temporary file beside the target, then rename over it: never a half-written PDF."""
+    path = Path(default_storage.path(name))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pdf")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return name
+
+
+def report_version_generate(*, version_id: int) -> ReportVersion | None:
+    """Take the snapshot and render the PDF. Idempotent: a finished version, or one another worker is
+    generating right now, is left alone. The version row stays locked while rendering, so a second worker
+    skips it; if this worker dies, the lock goes with its connection and a redelivered task starts again."""
+    from reports.pdf import report_pdf
+    from reports.snapshot import snapshot_build
+
+    if not _claim(version_id):
+        return None
+    with transaction.atomic():
+        version = (
+            ReportVersion.objects.select_for_update(skip_locked=True)
+            .select_related("report__strategy__organisation", "report__period")
+            .filter(pk=version_id, status=ReportVersion.Status.GENERATING)
+            .first()
+        )
+        if version is None:
+            return None
+        snapshot = version.snapshot or snapshot_build(report=version.report)
+        pdf, pages = report_pdf(snapshot)
+        report = version.report
+        name = f"reports/{report.strategy.slug}/report-{report.pk}-v{version.number}.pdf"
+        _write_atomically(name, pdf)
+        version.snapshot = snapshot
+        version.pdf.name = name
+        version.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+        version.pdf_size_bytes = len(pdf)
+        version.page_count = pages
+        version.status = ReportVersion.Status.READY
+        version.finished_at = timezone.now()
+        version.save()
+    return version
+
+
+def report_version_fail(*, version_id: int, reason: str) -> None:
+    """Record a failure a clerk can act on. A version already finished is not touched."""
+    ReportVersion.objects.filter(
+        pk=version_id, status__in=[ReportVersion.Status.QUEUED, ReportVersion.Status.GENERATING]
+    ).update(status=ReportVersion.Status.FAILED, failure_reason=reason, finished_at=timezone.now())
+
+
+def report_versions_reap(*, now: dt.datetime | None = None) -> int:
+    """Fail versions whose worker died, so none stays "generating" for ever. Locked rows are still running."""
+    now = now or timezone.now()
+    reaped = 0
+    with transaction.atomic():
+        stuck = ReportVersion.objects.select_for_update(skip_locked=True).filter(
+            status=ReportVersion.Status.GENERATING, started_at__lt=now - STUCK_AFTER
+        )
+        for version in stuck:
+            version.status = ReportVersion.Status.FAILED
+            version.failure_reason = (
+                "The report generator stopped before it finished (the server may have restarted). "
+                "Nothing was lost: choose “Generate PDF” to try again."
+            )
+            version.finished_at = now
+            version.save(update_fields=["status", "failure_reason", "finished_at"])
+            reaped += 1
+    return reaped
+
+
+@transaction.atomic
+def report_version_issue(*, version: ReportVersion, user) -> ReportVersion:
+    """Mark a ready version as sent to committee: from now on it is never regenerated or changed."""
+    version = ReportVersion.objects.select_for_update().get(pk=version.pk)
+    if version.status != ReportVersion.Status.READY:
+        raise DomainError("Only a version whose PDF is ready can be issued.")
+    if version.issued_at:
+        raise DomainError(f"Version {version.number} was already issued on {version.issued_at:%-d %B %Y}.")
+    version.issued_at = timezone.now()
+    version.issued_by = user
+    version.save(update_fields=["issued_at", "issued_by"])
+    return version

@@ -1,0 +1,166 @@
+"""The data snapshot a report version is rendered from.
+
+Taken once, when a version is generated, from the same selectors as the dashboard; stored as JSON with the
+version. The PDF is rendered from the snapshot alone, so an issued version never changes whatever happens to
+progress afterwards.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from aims.models import Evidence, ProgressUpdate
+from reports import selectors
+from reports.models import ProgressReport
+
+SUMMARY_LIMIT = 600
+
+
+def _figures(f: selectors.Figures) -> dict:
+    return {
+        "counts": f.counts,
+        "total": f.total,
+        "overdue": f.overdue,
+        "percent_complete": f.percent_complete,
+        "direction": f.direction_label if f.direction else "",
+        "directions": f.directions,
+    }
+
+
+def _clip(text: str, limit: int = SUMMARY_LIMIT) -> str:
+    text = (text or "").strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _evidence_detail(item: Evidence) -> str:
+    if item.kind == Evidence.Kind.FILE:
+        return f"File: {item.original_name} ({item.content_type}, {item.size_bytes or 0:,} bytes)"
+    if item.kind == Evidence.Kind.LINK:
+        return f"Link: {item.url}"
+    if item.kind == Evidence.Kind.FIGURE:
+        value = item.figure_value.normalize() if item.figure_value is not None else ""
+        return f"Figure: {value:f} {item.figure_unit}".rstrip() if value != "" else "Figure"
+    return f"Note: {_clip(item.note, 200)}"
+
+
+def snapshot_build(*, report: ProgressReport, today=None) -> dict:
+    """Everything the committee report shows, as plain JSON-ready values."""
+    strategy, period = report.strategy, report.period
+    organisation = strategy.organisation
+    states = (
+        selectors.DASHBOARD_STATES if report.include_submitted else selectors.REPORT_STATES
+    )  # accepted only unless the clerk chose to include updates not yet reviewed
+    periods = selectors.period_list(strategy=strategy)
+    figures = selectors.period_figures(strategy=strategy, period=period, periods=periods, states=states, today=today)
+    trend = selectors.rag_trend(strategy=strategy, periods=periods, up_to=period, states=states)
+
+    def row(r: selectors.Row) -> dict:
+        d = r.deliverable
+        return {
+            "reference": d.reference,
+            "title": d.title,
+            "theme": d.theme.title,
+            "aims": [a.title for a in r.aims],
+            "owner": d.owner.display_name,
+            "owner_title": d.owner.job_title,
+            "lead_service": d.lead_service,
+            "due_date": d.due_date.isoformat() if d.due_date else None,
+            "status": r.status,
+            "status_label": r.status_label,
+            "percent": r.percent,
+            "direction": r.direction_label if r.direction else "",
+            "overdue": r.overdue,
+            "summary": _clip(d.period_achieved or ""),
+            "next_steps": _clip(d.period_next or ""),
+            "corrective_action": d.period_corrective or "",
+            "not_reviewed": d.period_state == ProgressUpdate.State.SUBMITTED,
+        }
+
+    rows = [row(r) for r in figures.rows]
+    update_ids = [r.deliverable.period_update_id for r in figures.rows if r.deliverable.period_update_id]
+    evidence = [
+        {
+            "reference": e.update.deliverable.reference,
+            "kind": e.get_kind_display(),
+            "title": e.display_title if e.kind != Evidence.Kind.NOTE else "Note",
+            "detail": _evidence_detail(e),
+        }
+        for e in Evidence.objects.filter(update_id__in=update_ids)
+        .select_related("update__deliverable")
+        .order_by("update__deliverable__reference", "created_at", "pk")
+    ]
+    return {
+        "version": 1,
+        "generated_at": timezone.now().isoformat(),
+        "as_at": figures.as_at.isoformat(),
+        "organisation": {
+            "name": organisation.name,
+            "address": organisation.address,
+            "email": organisation.email,
+            "telephone": organisation.telephone,
+        },
+        "strategy": {
+            "title": strategy.title,
+            "aim_label": strategy.aim_label,
+            "aim_label_plural": strategy.aim_label_plural,
+            "theme_label": strategy.theme_label,
+            "theme_label_plural": strategy.theme_label_plural,
+            "cadence": strategy.get_cadence_display(),
+        },
+        "period": {"label": period.label, "start": period.start_date.isoformat(), "end": period.end_date.isoformat()},
+        "previous_period": figures.previous.label if figures.previous else None,
+        "report": {
+            "committee": report.committee,
+            "meeting_date": report.meeting_date.isoformat(),
+            "title": report.title,
+            "report_of": report.report_of,
+            "reference_number": report.reference_number,
+            "wards_affected": report.wards_affected,
+            "executive_summary": report.executive_summary,
+            "recommendations": report.recommendations,
+            "reasons": report.reasons,
+            "other_options": report.other_options,
+            "consultation": report.consultation,
+            "implications": [[label, getattr(report, name)] for name, label in ProgressReport.IMPLICATIONS],
+            "contact_name": report.contact_name,
+            "contact_email": report.contact_email,
+            "contact_telephone": report.contact_telephone,
+            "marking": report.marking,
+            "scope": report.scope,
+            "include_submitted": report.include_submitted,
+        },
+        "summary": _figures(figures.summary),
+        "by_aim": [{"title": a.title, **_figures(f)} for a, f in figures.by_aim],
+        "by_theme": [{"title": t.title, **_figures(f)} for t, f in figures.by_theme],
+        "trend": [{"label": p.label, "counts": counts} for p, counts in trend],
+        "exceptions": [row(r) for r in figures.exceptions],
+        "deliverables": rows,
+        "evidence": evidence,
+    }
+
+
+def executive_summary_default(*, strategy, period, today=None) -> str:
+    """A first draft of the executive summary from the period's figures (accepted updates), for the clerk to edit."""
+    figures = selectors.period_figures(strategy=strategy, period=period, states=selectors.REPORT_STATES, today=today)
+    s = figures.summary
+    c = s.counts
+
+    def n(count: int, one: str, many: str) -> str:
+        return f"{count} {one if count == 1 else many}"
+
+    lines = [
+        f"This report sets out progress on the {strategy.title} for {period.label}.",
+        f"Of {n(s.total, 'deliverable', 'deliverables')}, {c['complete']} "
+        f"{'is' if c['complete'] == 1 else 'are'} complete, {c['green']} on track (green), {c['amber']} at risk "
+        f"(amber) and {c['red']} off track (red); {c['not_started']} not started and {c['no_update']} without an "
+        f"accepted update for the period. Overall the strategy is {s.percent_complete}% complete (weighted by "
+        "deliverable).",
+    ]
+    if figures.previous and s.direction:
+        lines.append(
+            f"Compared with {figures.previous.label}, {n(s.directions['better'], 'deliverable', 'deliverables')} "
+            f"improved, {s.directions['worse']} worsened and {s.directions['same']} stayed the same."
+        )
+    if s.overdue:
+        lines.append(f"{n(s.overdue, 'deliverable is', 'deliverables are')} past the due date and not complete.")
+    return "\n\n".join(lines)

@@ -1,0 +1,66 @@
+"""Celery tasks: thin wrappers that load by id and call a service."""
+
+import logging
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import DatabaseError, OperationalError
+
+from reports import services
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=5,
+    max_retries=3,
+)
+def report_version_generate_task(self, version_id: int) -> str:
+    """Generate one report version. Safe to run twice: the service skips finished or busy versions."""
+    try:
+        version = services.report_version_generate(version_id=version_id)
+    except OperationalError:
+        if self.request.retries >= self.max_retries:
+            services.report_version_fail(
+                version_id=version_id,
+                reason="The database could not be reached while generating the report. Try again in a few minutes.",
+            )
+        raise
+    except SoftTimeLimitExceeded:
+        services.report_version_fail(
+            version_id=version_id,
+            reason="The report took too long to generate. Try the “Exceptions only” appendix, or ask support.",
+        )
+        return "timed out"
+    except (DatabaseError, Exception) as exc:  # noqa: BLE001 - a clerk must see a reason, never "generating" for ever
+        logger.exception("Report version %s failed", version_id)
+        services.report_version_fail(
+            version_id=version_id,
+            reason=f"The report could not be generated ({exc.__class__.__name__}). Try again; if it fails again, "
+            "contact support quoting this report's version number.",
+        )
+        return "failed"
+    return "ready" if version else "skipped"
+
+
+@shared_task(acks_late=True)
+def report_versions_reap_task() -> int:
+    return services.report_versions_reap()
+
+
+@shared_task(acks_late=True)
+def roll_over_and_draft_reports_task() -> list[int]:
+    from reports.scheduled import roll_over_and_draft_reports
+
+    return [report.pk for report in roll_over_and_draft_reports()]
+
+
+@shared_task(acks_late=True)
+def reminders_send_task() -> dict:
+    from reports.scheduled import reminders_send
+
+    return reminders_send()
