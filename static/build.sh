@@ -2,7 +2,7 @@
 # Rebuild the portal's front-end assets from the pinned npm packages.
 #   static/css/portal.css          compiled from static/src/portal.scss (Arial, no GDS Transport)
 #   static/govuk/govuk-frontend.min.js
-#   static/govuk/assets/...        only the images/manifest the templates use (no fonts)
+#   (static/govuk/assets/ holds the portal's own icons; nothing is copied there)
 # The outputs are committed, so running the portal needs no Node. Needs Node 20+ and npm.
 set -euo pipefail
 
@@ -18,19 +18,10 @@ mkdir -p ../css
 npx sass --pkg-importer=node --quiet-deps --style=compressed --no-source-map portal.scss ../css/portal.css
 
 GOVUK_DIST="node_modules/govuk-frontend/dist/govuk"
-rm -rf ../govuk
-mkdir -p ../govuk/assets/images
+mkdir -p ../govuk
 cp "$GOVUK_DIST/govuk-frontend.min.js" ../govuk/govuk-frontend.min.js
-for f in favicon.ico favicon.svg govuk-icon-mask.svg govuk-icon-180.png; do
-  cp "$GOVUK_DIST/assets/images/$f" ../govuk/assets/images/
-done
-if [ -f "$GOVUK_DIST/assets/manifest.json" ]; then
-  # the web app manifest also lists the 192px and 512px icons
-  cp "$GOVUK_DIST/assets/manifest.json" ../govuk/assets/manifest.json
-  for f in govuk-icon-192.png govuk-icon-512.png; do
-    if [ -f "$GOVUK_DIST/assets/images/$f" ]; then cp "$GOVUK_DIST/assets/images/$f" ../govuk/assets/images/; fi
-  done
-fi
+# The icons in static/govuk/assets/ are the portal's own: GOV.UK's crown icons are only for GOV.UK services,
+# so they are not copied from the package.
 
 # Sanity checks on the compiled CSS
 if grep -q "GDS Transport" ../css/portal.css; then
