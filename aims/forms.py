@@ -26,7 +26,8 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
+    # crispy-forms-gds styles only ClearableFileInput itself, so the GOV.UK class is set here.
+    widget = MultipleFileInput(attrs={"class": "govuk-file-upload"})
 
     def clean(self, data, initial=None):
         if isinstance(data, (list, tuple)):
@@ -165,6 +166,7 @@ class ProgressUpdateForm(forms.Form):
             except EvidenceFileError as exc:
                 problems.append(str(exc))
         if problems:
+            self.fields["evidence_files"].widget.attrs["class"] = "govuk-file-upload govuk-file-upload--error"
             raise forms.ValidationError(problems)
         return files
 

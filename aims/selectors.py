@@ -76,11 +76,22 @@ def officer_deliverable_list(*, user) -> list[tuple[Strategy, list[OfficerDelive
     period; returned updates first, then not started, drafts, submitted and accepted. Fixed query count."""
     deliverables = list(
         Deliverable.objects.filter(Q(owner=user) | Q(contributors=user), is_active=True)
+        .exclude(  # finished: an accepted update said complete, so nothing more is due
+            pk__in=ProgressUpdate.objects.filter(rag_status="complete", state=ProgressUpdate.State.ACCEPTED).values(
+                "deliverable_id"
+            )
+        )
         .distinct()
         .select_related("strategy__organisation", "theme", "owner")
         .order_by("strategy__title", "reference")
     )
     periods = open_periods_by_strategy(strategy_ids={d.strategy_id for d in deliverables})
+    # Not yet started by the end of the open period: nothing is due from them yet.
+    deliverables = [
+        d
+        for d in deliverables
+        if d.start_date is None or d.strategy_id not in periods or d.start_date <= periods[d.strategy_id].end_date
+    ]
     updates = {
         (u.deliverable_id, u.period_id): u
         for u in ProgressUpdate.objects.filter(
@@ -149,8 +160,11 @@ def _changes(record, prev) -> list[tuple[str, str, str]]:
     for change in delta.changes:
         if change.field in HISTORY_HIDDEN:
             continue
-        label = HISTORY_LABELS.get(change.field) or record.instance._meta.get_field(change.field).verbose_name
-        changes.append((str(label).capitalize(), _display(change.old), _display(change.new)))
+        model_field = record.instance._meta.get_field(change.field)
+        label = HISTORY_LABELS.get(change.field) or model_field.verbose_name
+        choices = dict(model_field.choices or [])
+        old, new = choices.get(change.old, change.old), choices.get(change.new, change.new)
+        changes.append((str(label).capitalize(), _display(old), _display(new)))
     return changes
 
 

@@ -9,10 +9,12 @@ from reports.selectors import RAG_KEYS, RAG_LABELS
 class DeliverableFilter(django_filters.FilterSet):
     """Drill-down filters for the dashboard's deliverable table and its CSV export."""
 
-    aim = django_filters.ModelChoiceFilter(field_name="theme__aims", queryset=Aim.objects.none(), label="Aim")
-    theme = django_filters.ModelChoiceFilter(queryset=Theme.objects.none(), label="Theme")
-    owner = django_filters.ModelChoiceFilter(queryset=get_user_model().objects.none(), label="Owner")
-    lead_service = django_filters.ChoiceFilter(label="Lead service", choices=[])
+    aim = django_filters.ModelChoiceFilter(
+        field_name="theme__aims", queryset=Aim.objects.none(), label="Aim", empty_label="All"
+    )
+    theme = django_filters.ModelChoiceFilter(queryset=Theme.objects.none(), label="Theme", empty_label="All")
+    owner = django_filters.ModelChoiceFilter(queryset=get_user_model().objects.none(), label="Owner", empty_label="All")
+    lead_service = django_filters.ChoiceFilter(label="Lead service", choices=[], empty_label="All")
     status = django_filters.ChoiceFilter(label="RAG status", choices=[(key, RAG_LABELS[key]) for key in RAG_KEYS])
     overdue = django_filters.BooleanFilter(label="Overdue only", method="filter_overdue", widget=forms.CheckboxInput)
 

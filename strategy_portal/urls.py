@@ -5,6 +5,7 @@ from django.views.generic import TemplateView
 
 from accounts.forms import SignInForm
 from aims import views as aims_views
+from strategy_portal.health import health
 
 urlpatterns = [
     path("", aims_views.home, name="home"),
@@ -30,4 +31,7 @@ urlpatterns = [
     path("", include("aims.urls")),
     path("", include("reports.urls")),
     path("admin/", admin.site.urls),
+    path("health/", health, name="health"),
 ]
+
+handler403 = "strategy_portal.views.permission_denied"

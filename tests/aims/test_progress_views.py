@@ -338,3 +338,22 @@ def test_deliverable_page_shows_history_with_bounded_queries(client, url, office
     assert "Change history" in page
     assert "Percent complete" in page and "40" in page and "60" in page
     assert officer.get_full_name() in page
+
+
+def test_home_leaves_out_finished_and_future_deliverables(client, officer, strategy, open_period, theme):
+    import datetime as dt
+
+    done = factories.DeliverableFactory(strategy=strategy, theme=theme, owner=officer, title="Finished work")
+    earlier = factories.PeriodFactory(
+        strategy=strategy, label="Earlier", start_date=dt.date(2026, 4, 1), end_date=dt.date(2026, 9, 30),
+        deadline=dt.date(2026, 9, 30), status="closed",
+    )  # fmt: skip
+    factories.ProgressUpdateFactory(deliverable=done, period=earlier, rag_status="complete", percent_complete=100,
+                                    state="accepted")  # fmt: skip
+    factories.DeliverableFactory(strategy=strategy, theme=theme, owner=officer, title="Future work",
+                                 start_date=dt.date(2027, 6, 1), due_date=dt.date(2028, 1, 1))  # fmt: skip
+    current = factories.DeliverableFactory(strategy=strategy, theme=theme, owner=officer, title="Current work")
+    client.force_login(officer)
+    page = client.get(reverse("home")).content.decode()
+    assert current.title in page
+    assert "Finished work" not in page and "Future work" not in page

@@ -56,3 +56,18 @@ def check_a11y(page, name):
         f"- {v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(", ".join(n["target"]) for n in v["nodes"])
         for v in violations
     )
+
+
+def sign_in_as(page, username, password, name):
+    """Like `sign_in`, with every screenshot named after `name`: `<name>-sign-in` for the form, `<name>` after."""
+    visit(page, "/sign-in/", f"{name}-sign-in")
+    page.get_by_label("Username", exact=True).fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    after_action(page, name)
+
+
+def sign_out(page, name):
+    """Press "Sign out" in the service navigation and check the page it leads to."""
+    page.get_by_role("navigation", name="Menu").get_by_role("button", name="Sign out").click()
+    after_action(page, name)

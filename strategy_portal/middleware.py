@@ -1,0 +1,49 @@
+"""When the database or Redis is down, answer with the GOV.UK "service unavailable" page (503), not a 500.
+
+Nothing is half-saved: views write inside transactions, so a request that fails here has changed nothing, and
+the page recovers by itself when the service returns (Django reconnects on the next request).
+"""
+
+import logging
+
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+
+logger = logging.getLogger("portal.availability")
+
+try:
+    from kombu.exceptions import OperationalError as BrokerError
+    from redis.exceptions import ConnectionError as RedisConnectionError
+except ImportError:  # pragma: no cover - both are installed with celery[redis]
+    BrokerError = RedisConnectionError = OSError
+
+UNAVAILABLE = (OperationalError, InterfaceError, BrokerError, RedisConnectionError)
+
+
+def service_unavailable_response() -> HttpResponse:
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = "60"
+    return response
+
+
+class ServiceUnavailableMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            return self.get_response(request)
+        except UNAVAILABLE as exc:
+            return self._unavailable(exc)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, UNAVAILABLE) and not (
+            isinstance(exception, DatabaseError) and not isinstance(exception, (OperationalError, InterfaceError))
+        ):
+            return self._unavailable(exception)
+        return None
+
+    def _unavailable(self, exc) -> HttpResponse:
+        logger.error("Service unavailable: %s: %s", exc.__class__.__name__, exc)
+        return service_unavailable_response()
