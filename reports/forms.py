@@ -17,7 +17,7 @@ class ProgressReportForm(forms.ModelForm):
             "scope", "include_submitted",
         ]  # fmt: skip
         widgets = {
-            "meeting_date": forms.DateInput(attrs={"type": "date"}),
+            "meeting_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "scope": forms.RadioSelect,
             **{name: forms.Textarea(attrs={"rows": 5}) for name in TEXT_FIELDS},
             **{name: forms.Textarea(attrs={"rows": 2}) for name in IMPLICATION_FIELDS},

@@ -40,6 +40,23 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"skipped under PORTAL_REQUIRE_REAL_SERVICES=1, which forbids it: {report.longrepr}"
 
 
+@pytest.fixture
+def celery_worker_real(transactional_db):
+    """A real Celery worker thread consuming from the configured broker (Redis in CI), sharing the test DB.
+
+    Without a broker (the embedded default) tasks run in-process and there is no worker to start: skip, which
+    CI turns into a failure for browser and integration tests.
+    """
+    from celery.contrib.testing.worker import start_worker
+
+    from strategy_portal.celery import app
+
+    if app.conf.task_always_eager:
+        pytest.skip("CELERY_BROKER_URL is not set: no broker to run a real worker against")
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        yield app
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -1,0 +1,138 @@
+"""Walks every URL pattern of the portal as anonymous, as each role and as the wrong owner.
+
+Any new URL must be added to ACCESS below, or this test fails: access is decided on purpose, never by default.
+"""
+
+import datetime as dt
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from reports.models import ReportVersion
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC = {"login", "password_reset", "password_reset_done", "password_reset_complete", "accessibility", "health",
+          "password_reset_confirm"}  # fmt: skip
+EVERYONE = {"owner", "other_officer", "board", "clerk", "lead", "outsider"}
+MEMBERS = {"owner", "other_officer", "board", "clerk", "lead"}
+READERS = {"board", "clerk", "lead"}
+PRODUCERS = {"clerk", "lead"}
+
+# url name -> (method, who gets a success)
+ACCESS = {
+    "home": ("get", EVERYONE),
+    "aims:strategy_list": ("get", EVERYONE),
+    "aims:strategy_detail": ("get", MEMBERS),
+    "aims:deliverable_detail": ("get", MEMBERS),
+    "aims:progress_update": ("get", {"owner"}),
+    "aims:evidence_download": ("get", MEMBERS),
+    "aims:review_list": ("get", {"board", "outsider"}),  # a board member anywhere; lists only their strategies
+    "aims:update_review": ("get", MEMBERS),
+    "reports:dashboard_index": ("get", EVERYONE),
+    "reports:dashboard": ("get", MEMBERS),
+    "reports:dashboard_csv": ("get", MEMBERS),
+    "reports:report_index": ("get", EVERYONE),
+    "reports:report_list": ("get", READERS),
+    "reports:report_create": ("get", PRODUCERS),
+    "reports:report_detail": ("get", READERS),
+    "reports:report_edit": ("get", PRODUCERS),
+    "reports:report_generate": ("post", PRODUCERS),
+    "reports:report_status": ("get", READERS),
+    "reports:version_issue": ("post", PRODUCERS),
+    "reports:version_download": ("get", READERS),
+}
+
+
+def portal_url_names():
+    names = set()
+
+    def walk(patterns, namespace=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if p.app_name == "admin":
+                    continue  # Django's admin has its own staff-only checks
+                walk(p.url_patterns, f"{p.namespace}:" if p.namespace else namespace)
+            elif isinstance(p, URLPattern) and p.name:
+                names.add(namespace + p.name)
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+SIGN_OUT = {"logout"}  # POST only, harmless for anyone: it ends the session and goes to the sign-in page
+
+
+def test_every_url_is_classified():
+    assert portal_url_names() - PUBLIC - SIGN_OUT == set(ACCESS)
+
+
+@pytest.fixture
+def world(strategy, open_period, theme, officer, other_officer, board_member, clerk, lead, outsider):
+    deliverable = factories.DeliverableFactory(strategy=strategy, theme=theme, owner=officer)
+    update = factories.ProgressUpdateFactory(deliverable=deliverable, period=open_period, state="submitted")
+    from django.core.files.base import ContentFile
+
+    evidence = factories.EvidenceFactory.build(update=update, kind="file", note="", sha256="0" * 64,
+                                               original_name="plan.pdf", content_type="application/pdf")  # fmt: skip
+    evidence.file.save("plan.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+    evidence.save()
+    from reports.services import report_create, report_defaults
+
+    values = report_defaults(strategy=strategy, period=open_period, user=clerk)
+    values["meeting_date"] = dt.date(2026, 12, 8)
+    report = report_create(strategy=strategy, user=clerk, values=values)
+    version = ReportVersion.objects.create(report=report, number=1, requested_by=clerk, status="ready")
+    version.pdf.save("r.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    people = {"owner": officer, "other_officer": other_officer, "board": board_member, "clerk": clerk,
+              "lead": lead, "outsider": outsider}  # fmt: skip
+    args = {
+        "aims:strategy_detail": [strategy.slug],
+        "aims:deliverable_detail": [deliverable.pk],
+        "aims:progress_update": [deliverable.pk, open_period.pk],
+        "aims:evidence_download": [evidence.pk],
+        "aims:update_review": [update.pk],
+        "reports:dashboard": [strategy.slug],
+        "reports:dashboard_csv": [strategy.slug],
+        "reports:report_list": [strategy.slug],
+        "reports:report_create": [strategy.slug],
+        "reports:report_detail": [report.pk],
+        "reports:report_edit": [report.pk],
+        "reports:report_generate": [report.pk],
+        "reports:report_status": [report.pk],
+        "reports:version_issue": [version.pk],
+        "reports:version_download": [version.pk],
+    }
+    return people, args
+
+
+@pytest.mark.parametrize("name", sorted(ACCESS))
+def test_access(client, world, name, django_capture_on_commit_callbacks):
+    people, args = world
+    method, allowed = ACCESS[name]
+    url = reverse(name, args=args.get(name, []))
+    call = getattr(client, method)
+
+    client.logout()
+    response = call(url)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login")), f"anonymous {url}"
+
+    for role, person in people.items():
+        client.force_login(person)
+        response = call(url)
+        if role in allowed:
+            assert response.status_code in (200, 302), f"{role} should reach {url}, got {response.status_code}"
+            if response.status_code == 302:
+                assert not response["Location"].startswith(reverse("login")), f"{role} bounced from {url}"
+        else:
+            assert response.status_code in (403, 404), f"{role} should be refused {url}, got {response.status_code}"
+
+
+def test_public_pages(client):
+    for name in PUBLIC - {"password_reset_confirm"}:
+        assert client.get(reverse(name)).status_code == 200, name
+    response = client.get(reverse("password_reset_confirm", args=["abc", "bad-token"]))
+    assert response.status_code == 200
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302 and response["Location"] == reverse("login")
