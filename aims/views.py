@@ -20,6 +20,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "aims/home.html",
         {
             "groups": groups,
+            "strategies": selectors.strategy_list(user=request.user),
             "is_board_member": rules.is_board_member_anywhere(request.user),
         },
     )

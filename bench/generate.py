@@ -381,6 +381,9 @@ def generate(mode: str) -> dict:
         # Trim the plan to the wanted number of updates: drop accepted, not-complete updates of older closed
         # periods at random (a missed quarter; the figures carry the last reported percent forward).
         planned = sum(len(p) for p in plans)
+        started_slots = sum(
+            sum(1 for e in ends if d.start_date <= e) for d in deliverables
+        )  # deliverable-periods with the deliverable started by the period's end
         if cfg["updates"] and planned > cfg["updates"]:
             droppable = [
                 (i, j)
@@ -595,7 +598,9 @@ def generate(mode: str) -> dict:
         "counts": counts,
         "update_states": dict(sorted(states.items())),
         "update_rag": dict(sorted(rags.items())),
-        "deliverable_periods": sum(PERIODS for _ in deliverables),
+        "deliverable_periods": PERIODS * len(deliverables),
+        "started_deliverable_periods": started_slots,
+        "planned_updates": planned,
         "main": [info(s) for s in strategies if s.slug.startswith("bench-main")],
         "extra": {slug: info(by_slug[slug]) for slug in cfg["extra"]},
         "users": {

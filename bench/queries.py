@@ -1,0 +1,130 @@
+"""Queries per page, at 20 deliverables and at the largest strategy's size, in-process against portal_bench.
+
+    .venv/bin/python -m bench.queries [--out bench/.data/queries.json]
+
+Uses Django's test Client (signed in with force_login) and CaptureQueriesContext. Each page is requested once to
+warm caches, then measured. The pages are the ones the load test hits: the dashboard, the CSV export, the
+officer home and a deliverable page; "small" is the 20-deliverable strategy `bench-q20` (and its officer, who
+owns those 20), "large" the first main strategy (and an officer with deliverables across the main strategies).
+Queries that repeat with different parameters are grouped, so an N+1 shows as one line with a count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import time
+from collections import Counter
+
+from bench import common
+
+
+def _shape(sql: str) -> str:
+    sql = re.sub(r"'(?:[^']|'')*'", "?", sql)
+    sql = re.sub(r"\b\d+\b", "?", sql)
+    sql = re.sub(r"\(\s*\?(?:\s*,\s*\?)*\s*\)", "(...)", sql)
+    return sql
+
+
+def measure(client, url: str) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # warm: template loading, first-time imports
+    with CaptureQueriesContext(connection) as ctx:
+        started = time.perf_counter()
+        response = client.get(url)
+        elapsed = time.perf_counter() - started
+    assert response.status_code == 200, (url, response.status_code)
+    shapes = Counter(_shape(q["sql"]) for q in ctx.captured_queries)
+    repeated = [(n, sql[:160]) for sql, n in shapes.most_common() if n > 1]
+    return {
+        "url": url,
+        "queries": len(ctx.captured_queries),
+        "db_ms": round(sum(float(q["time"]) for q in ctx.captured_queries) * 1000, 1),
+        "wall_ms": round(elapsed * 1000, 1),
+        "bytes": len(response.content),
+        "repeated": repeated,
+        "sql": [q["sql"] for q in ctx.captured_queries],
+    }
+
+
+def run() -> dict:
+    from django.test import Client
+
+    from accounts.models import User
+    from aims.models import Deliverable, ProgressUpdate
+
+    manifest = common.read_json(common.DATA / "manifest.json")
+    small = manifest["extra"]["bench-q20"]
+    large = manifest["main"][0]
+    board = User.objects.get(pk=manifest["users"]["board"][0])
+    small_officer = User.objects.get(pk=manifest["users"]["small_officers"][0])
+    officer_id = max(manifest["officer_deliverables"], key=lambda k: len(manifest["officer_deliverables"][k]))
+    large_officer = User.objects.get(pk=int(officer_id))
+
+    def busiest(strategy_id: int, owner) -> Deliverable:
+        """The owner's deliverable with the most updates, so the deliverable page shows a full history."""
+        ids = Deliverable.objects.filter(strategy_id=strategy_id, owner=owner, is_active=True).values("pk")
+        pk = (
+            ProgressUpdate.objects.filter(deliverable_id__in=ids)
+            .values_list("deliverable_id", flat=True)
+            .order_by("deliverable_id")
+            .distinct()
+        )
+        counts = Counter(ProgressUpdate.objects.filter(deliverable_id__in=list(pk)).values_list("deliverable_id", flat=True))
+        return Deliverable.objects.get(pk=counts.most_common(1)[0][0])
+
+    small_deliverable = busiest(small["id"], small_officer)
+    large_deliverable = busiest(large["id"], large_officer)
+    pages = {
+        "Dashboard": (board, f"/strategies/{small['slug']}/dashboard/", board, f"/strategies/{large['slug']}/dashboard/"),
+        "CSV export": (
+            board,
+            f"/strategies/{small['slug']}/dashboard/deliverables.csv",
+            board,
+            f"/strategies/{large['slug']}/dashboard/deliverables.csv",
+        ),
+        "Officer home": (small_officer, "/", large_officer, "/"),
+        "Deliverable page": (
+            small_officer,
+            f"/deliverables/{small_deliverable.pk}/",
+            large_officer,
+            f"/deliverables/{large_deliverable.pk}/",
+        ),
+    }
+    results = {}
+    for name, (small_user, small_url, large_user, large_url) in pages.items():
+        row = {}
+        for size, user, url in (("small", small_user, small_url), ("large", large_user, large_url)):
+            client = Client()
+            client.force_login(user)
+            row[size] = measure(client, url)
+        results[name] = row
+    return {
+        "small_deliverables": small["deliverables"],
+        "large_deliverables": large["deliverables"],
+        "large_officer_deliverables": Deliverable.objects.filter(owner=large_officer, is_active=True).count(),
+        "small_officer_deliverables": Deliverable.objects.filter(owner=small_officer, is_active=True).count(),
+        "pages": results,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", default=str(common.DATA / "queries.json"))
+    args = parser.parse_args()
+    common.django_setup()
+    result = run()
+    common.write_json(common.Path(args.out), result)
+    for name, row in result["pages"].items():
+        print(
+            f"{name:18} small {row['small']['queries']:3} queries {row['small']['wall_ms']:7.1f} ms | "
+            f"large {row['large']['queries']:3} queries {row['large']['wall_ms']:7.1f} ms"
+        )
+        for n, sql in row["large"]["repeated"]:
+            print(f"    x{n} {sql}")
+
+
+if __name__ == "__main__":
+    main()
