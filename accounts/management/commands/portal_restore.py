@@ -1,0 +1,44 @@
+import tarfile
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.test.utils import override_settings
+
+from aims.models import Strategy
+
+
+class Command(BaseCommand):
+    help = "Restore a backup made by portal_backup into an empty, migrated database (all or nothing)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path")
+        parser.add_argument("--force", action="store_true", help="restore even though the database has data")
+
+    def handle(self, *args, path, force=False, **options):
+        if Strategy.objects.exists() and not force:
+            raise CommandError("The database already has strategies. Restore into an empty database, or --force.")
+        media = Path(settings.MEDIA_ROOT)
+        with tarfile.open(path, "r:gz") as archive, tempfile.TemporaryDirectory() as tmp:
+            members = archive.getmembers()
+            for member in members:
+                name = Path(member.name)
+                if member.name != "data.json" and (
+                    name.parts[0] != "media" or ".." in name.parts or name.is_absolute()
+                ):
+                    raise CommandError(f"The backup holds an unexpected file {member.name!r}; nothing was restored.")
+            archive.extractall(tmp, filter="data")
+            # The backup already holds the change history: loading must not add history of its own.
+            with transaction.atomic(), override_settings(SIMPLE_HISTORY_ENABLED=False):
+                call_command("loaddata", str(Path(tmp) / "data.json"), verbosity=0)
+            restored = 0
+            for file in (Path(tmp) / "media").rglob("*") if (Path(tmp) / "media").exists() else []:
+                if file.is_file():
+                    target = media / file.relative_to(Path(tmp) / "media")
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(file.read_bytes())
+                    restored += 1
+        self.stdout.write(self.style.SUCCESS(f"Restored the data and {restored} file(s) from {path}."))

@@ -1,0 +1,31 @@
+"""Account changes that matter: a departing officer's work handed over and the account switched off."""
+
+from django.db import transaction
+
+from aims.models import Deliverable
+from aims.services import DomainError
+
+
+@transaction.atomic
+def user_deactivate(*, user, reassign_to, by=None) -> dict[str, int]:
+    """Hand a departing person's deliverables to a colleague and switch their account off.
+
+    Nothing is deleted: their past updates, evidence and history keep their name, so the record stays true.
+    """
+    if reassign_to.pk == user.pk:
+        raise DomainError("Choose a different person to take over the deliverables.")
+    if not reassign_to.is_active:
+        raise DomainError(f"{reassign_to} cannot take over: their account is switched off.")
+    owned = list(Deliverable.objects.select_for_update().filter(owner=user))
+    for deliverable in owned:
+        deliverable.owner = reassign_to
+        if by is not None:
+            deliverable._history_user = by
+        deliverable.save(update_fields=["owner"])
+    contributed = list(Deliverable.objects.filter(contributors=user))
+    for deliverable in contributed:
+        deliverable.contributors.remove(user)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    user.memberships.all().delete()
+    return {"owned": len(owned), "contributed": len(contributed)}
