@@ -75,10 +75,27 @@ def report_version_request(*, report: ProgressReport, user) -> ReportVersion:
         raise DomainError("A version of this report is already being generated. Wait for it to finish.")
     last = report.versions.order_by("-number").first()
     version = ReportVersion.objects.create(report=report, number=(last.number + 1) if last else 1, requested_by=user)
+    transaction.on_commit(lambda: _enqueue(version.pk))
+    return version
+
+
+def _enqueue(version_id: int) -> None:
+    """Send the generation task; if the queue cannot be reached, say so on the version instead of leaving it
+    queued with nothing to pick it up."""
+    from kombu.exceptions import OperationalError as BrokerError
+    from redis.exceptions import RedisError
+
     from reports.tasks import report_version_generate_task
 
-    transaction.on_commit(lambda: report_version_generate_task.delay(version.pk))
-    return version
+    try:
+        report_version_generate_task.delay(version_id)
+    except (BrokerError, RedisError, OSError):
+        logger.exception("Could not queue report version %s", version_id)
+        report_version_fail(
+            version_id=version_id,
+            reason="The report could not be queued because the task service is unavailable. "
+            "Nothing was lost: try “Generate PDF” again in a few minutes.",
+        )
 
 
 def _claim(version_id: int) -> bool:
