@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from aims.models import RAG, ProgressUpdate, ReportingPeriod
 from reports import services
@@ -138,6 +139,23 @@ def test_generated_pdf_has_the_committee_layout_figures_and_tags(strategy, close
     assert "OFFICIAL" in text and f"Page 1 of {version.page_count}" in text
     assert "Beta site" in text  # evidence index
     assert "Overall the strategy is 50.0% complete" in text  # (30 + 70) / 2
+
+    reader = PdfReader(version.pdf.path)
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en-GB" and root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root
+    bookmarks = []
+
+    def walk(items):
+        for item in items:
+            walk(item) if isinstance(item, list) else bookmarks.append(item.title)
+
+    walk(reader.outline)
+    for section in ["1. Executive Summary", "5. Background", "Exceptions", "7.1. Legal", "Access to Information",
+                    "Appendix B: Index of evidence"]:  # fmt: skip
+        assert section in bookmarks
+    fonts = subprocess.run(["pdffonts", version.pdf.path], capture_output=True, text=True, check=True).stdout
+    font_rows = fonts.splitlines()[2:]
+    assert font_rows and all(" yes " in row for row in font_rows)  # every font embedded
 
 
 def test_issued_version_never_changes_and_regenerating_makes_a_new_one(strategy, closed_period, progress, clerk):
