@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from accounts.models import Membership, Role
 
 if TYPE_CHECKING:
-    from aims.models import Deliverable, ProgressUpdate, Strategy
+    from aims.models import Deliverable, Strategy
 
 
 def roles_by_strategy(user) -> dict[int, set[str]]:
@@ -79,11 +79,6 @@ def is_deliverable_team(user, deliverable: Deliverable) -> bool:
 
 def can_record_progress(user, deliverable: Deliverable) -> bool:
     return user.is_authenticated and (user.is_superuser or is_deliverable_team(user, deliverable))
-
-
-def can_view_update(user, update: ProgressUpdate) -> bool:
-    deliverable = update.deliverable
-    return can_view_strategy(user, deliverable.strategy)
 
 
 def is_board_member_anywhere(user) -> bool:
