@@ -10,14 +10,8 @@ def navigation(request: HttpRequest) -> dict:
 
 
 def _single_organisation(request: HttpRequest):
-    """The council, when everything this person can see belongs to one (a council's own deployment)."""
+    """The council, when the portal holds only one (a council's own deployment); else pages name it themselves."""
     from aims.models import Organisation
 
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        organisations = list(Organisation.objects.all()[:2])
-    else:
-        from accounts.rules import visible_strategies
-
-        organisations = list(Organisation.objects.filter(strategies__in=visible_strategies(user)).distinct()[:2])
+    organisations = list(Organisation.objects.all()[:2])
     return organisations[0] if len(organisations) == 1 else None

@@ -45,9 +45,14 @@ def visible_strategies(user) -> QuerySet[Strategy]:
         return Strategy.objects.none()
     if user.is_superuser:
         return Strategy.objects.all()
+    from aims.models import Deliverable
+
+    # Subqueries rather than joins: no DISTINCT over a fan-out of deliverables (measured in bench/).
     return Strategy.objects.filter(
-        Q(memberships__user=user) | Q(deliverables__owner=user) | Q(deliverables__contributors=user)
-    ).distinct()
+        Q(pk__in=Membership.objects.filter(user=user).values("strategy_id"))
+        | Q(pk__in=Deliverable.objects.filter(owner=user).values("strategy_id"))
+        | Q(pk__in=Deliverable.contributors.through.objects.filter(user=user).values("deliverable__strategy_id"))
+    )
 
 
 def can_view_strategy(user, strategy: Strategy) -> bool:

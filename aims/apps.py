@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class AimsConfig(AppConfig):
     name = "aims"
     verbose_name = "Strategies and progress"
+
+    def ready(self) -> None:
+        from aims import signals
+
+        signals.connect()

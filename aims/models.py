@@ -58,8 +58,11 @@ class Strategy(models.Model):
     aim_label_plural = models.CharField("word for aims", max_length=50, default="Aims")
     theme_label = models.CharField("word for a theme", max_length=50, default="Theme")
     theme_label_plural = models.CharField("word for themes", max_length=50, default="Themes")
+    data_version = models.PositiveBigIntegerField(
+        default=0, editable=False, help_text="Raised whenever anything in the strategy changes; keys cached figures."
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["data_version"])
 
     class Meta:
         ordering = ["organisation__name", "title"]

@@ -4,20 +4,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from accounts.rules import visible_strategies
 from aims.models import Aim, Deliverable, Evidence, ProgressUpdate, ReportingPeriod, Strategy, Theme
 from principles.models import DeliverablePrinciple
 
 
-def strategy_list(*, user) -> QuerySet[Strategy]:
-    return (
-        visible_strategies(user)
-        .select_related("organisation")
-        .annotate(deliverable_count=Count("deliverables", distinct=True))
-        .order_by("organisation__name", "title")
-    )
+def strategy_list(*, user, with_counts: bool = False) -> QuerySet[Strategy]:
+    qs = visible_strategies(user).select_related("organisation").order_by("organisation__name", "title")
+    if with_counts:
+        count = (
+            Deliverable.objects.filter(strategy=OuterRef("pk"))
+            .order_by()
+            .values("strategy")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        qs = qs.annotate(deliverable_count=Coalesce(Subquery(count), 0))
+    return qs
 
 
 def strategy_get_tree(*, slug: str) -> Strategy:
@@ -141,6 +147,8 @@ HISTORY_LABELS = {
     "state": "State",
     "review_comment": "Review comment",
 }
+# Many-to-many changes are not diffed: simple_history would read them with a query per history record.
+HISTORY_M2M = ["milestones_completed", "contributors", "aims"]
 HISTORY_HIDDEN = {"version", "updated_at", "created_at", "submitted_at", "reviewed_at", "id", "file", "sha256"}
 
 
@@ -155,7 +163,7 @@ class HistoryEntry:
 def _changes(record, prev) -> list[tuple[str, str, str]]:
     if prev is None:
         return []
-    delta = record.diff_against(prev)
+    delta = record.diff_against(prev, excluded_fields=HISTORY_M2M)
     changes = []
     for change in delta.changes:
         if change.field in HISTORY_HIDDEN:

@@ -28,7 +28,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def strategy_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "aims/strategy_list.html", {"strategies": selectors.strategy_list(user=request.user)})
+    strategies = selectors.strategy_list(user=request.user, with_counts=True)
+    return render(request, "aims/strategy_list.html", {"strategies": strategies})
 
 
 @login_required

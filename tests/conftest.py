@@ -125,3 +125,11 @@ def outsider(other_strategy):
 @pytest.fixture
 def deliverable(strategy, theme, officer):
     return factories.DeliverableFactory(strategy=strategy, theme=theme, owner=officer)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached dashboards are keyed by ids, which a rolled-back SQLite test may hand out again."""
+    from django.core.cache import cache
+
+    cache.clear()

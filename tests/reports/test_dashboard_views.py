@@ -120,3 +120,21 @@ def test_csv_and_dashboard_agree_on_the_demo_data(client):
             counts[row["RAG status"]] = counts.get(row["RAG status"], 0) + 1
         assert counts == {label: n for label, n in (
             (r[1], r[2]) for r in dashboard.context["rag_items"]) if n}  # fmt: skip
+
+
+def test_cached_dashboard_shows_a_change_at_once(client, strategy, open_period, board_member, theme,
+                                                 django_assert_max_num_queries):  # fmt: skip
+    deliverable = factories.DeliverableFactory(strategy=strategy, theme=theme)
+    update = factories.ProgressUpdateFactory(deliverable=deliverable, period=open_period, state="submitted",
+                                             rag_status="green")  # fmt: skip
+    client.force_login(board_member)
+    url = reverse("reports:dashboard", args=[strategy.slug])
+    assert '?period={}&amp;status=green#deliverables" aria-label="1 Green'.format(open_period.pk) in client.get(
+        url
+    ).content.decode()
+    with django_assert_max_num_queries(10):  # served from the cache (30 when computed)
+        client.get(url)
+    update.rag_status, update.corrective_action = "red", "Recovery plan"
+    update.save()  # raises the strategy's data_version, so the cached body is not used
+    page = client.get(url).content.decode()
+    assert 'aria-label="1 Red' in page and 'aria-label="0 Green' in page
