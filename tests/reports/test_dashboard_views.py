@@ -129,9 +129,8 @@ def test_cached_dashboard_shows_a_change_at_once(client, strategy, open_period, 
                                              rag_status="green")  # fmt: skip
     client.force_login(board_member)
     url = reverse("reports:dashboard", args=[strategy.slug])
-    assert '?period={}&amp;status=green#deliverables" aria-label="1 Green'.format(open_period.pk) in client.get(
-        url
-    ).content.decode()
+    green_link = f'?period={open_period.pk}&amp;status=green#deliverables" aria-label="1 Green'
+    assert green_link in client.get(url).content.decode()
     with django_assert_max_num_queries(10):  # served from the cache (30 when computed)
         client.get(url)
     update.rag_status, update.corrective_action = "red", "Recovery plan"
