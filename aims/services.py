@@ -20,6 +20,12 @@ from aims.models import RAG, Deliverable, Evidence, Milestone, ProgressUpdate, R
 logger = logging.getLogger(__name__)
 
 
+def strategy_changed(strategy_id: int) -> None:
+    from aims.signals import strategy_changed as bump
+
+    bump(strategy_id)
+
+
 class DomainError(Exception):
     """A rule was broken; the message is shown to the person as it is."""
 
@@ -114,6 +120,7 @@ def reporting_periods_roll_over(*, strategy: Strategy, today: dt.date | None = N
     strategy.periods.filter(status=ReportingPeriod.Status.UPCOMING, end_date__lt=today).update(
         status=ReportingPeriod.Status.CLOSED
     )
+    strategy_changed(strategy.pk)  # the bulk update above sends no signals
     return closed
 
 

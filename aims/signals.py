@@ -50,3 +50,14 @@ def connect() -> None:
 def _theme_aims_changed(sender, instance, action, **kwargs):
     if action.startswith("post_"):
         strategy_changed(getattr(instance, "strategy_id", None))
+
+
+@receiver(m2m_changed, sender=Deliverable.contributors.through, dispatch_uid="data-version-contributors")
+def _contributors_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if not action.startswith("post_"):
+        return
+    if reverse:  # user.contributed_deliverables.add(...): instance is the user
+        for strategy_id in set(Deliverable.objects.filter(pk__in=pk_set or []).values_list("strategy_id", flat=True)):
+            strategy_changed(strategy_id)
+    else:
+        strategy_changed(instance.strategy_id)

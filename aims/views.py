@@ -5,25 +5,30 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 
 from accounts import rules
 from aims import selectors, services
 from aims.forms import ProgressUpdateForm, ReviewForm
 from aims.models import Deliverable, Evidence, ProgressUpdate, ReportingPeriod, StagedUpload, Strategy
+from aims.page_cache import cached_body
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    groups = selectors.officer_deliverable_list(user=request.user)
-    return render(
-        request,
-        "aims/home.html",
-        {
-            "groups": groups,
-            "strategies": selectors.strategy_list(user=request.user),
-            "is_board_member": rules.is_board_member_anywhere(request.user),
-        },
-    )
+    strategies = list(selectors.strategy_list(user=request.user))
+    is_board_member = rules.is_board_member_anywhere(request.user)
+
+    def render_body() -> str:
+        context = {
+            "groups": selectors.officer_deliverable_list(user=request.user),
+            "strategies": strategies,
+            "is_board_member": is_board_member,
+        }
+        return render_to_string("aims/includes/home_body.html", context, request=request)
+
+    parts = ["home", request.user.pk, is_board_member, *[(s.pk, s.data_version) for s in strategies]]
+    return render(request, "aims/home.html", {"body": cached_body(parts, render_body)})
 
 
 @login_required
@@ -43,44 +48,46 @@ def strategy_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "aims/strategy_detail.html", {"strategy": strategy})
 
 
-def _deliverable_for(request: HttpRequest, pk: int) -> Deliverable:
-    try:
-        deliverable = selectors.deliverable_get(pk=pk)
-    except Deliverable.DoesNotExist as exc:
-        raise Http404("No such deliverable") from exc
-    if not rules.can_view_strategy(request.user, deliverable.strategy):
-        raise PermissionDenied
-    return deliverable
-
-
 @login_required
 def deliverable_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    deliverable = _deliverable_for(request, pk)
+    deliverable = get_object_or_404(Deliverable.objects.select_related("strategy__organisation"), pk=pk)
+    if not rules.can_view_strategy(request.user, deliverable.strategy):
+        raise PermissionDenied
+    can_record = rules.can_record_progress(request.user, deliverable)
+
+    def render_body() -> str:
+        return render_to_string("aims/includes/deliverable_body.html", _deliverable_context(pk, can_record))
+
+    body = cached_body(["deliverable", pk, deliverable.strategy.data_version, can_record], render_body)
+    return render(
+        request,
+        "aims/deliverable_detail.html",
+        {"deliverable": deliverable, "strategy": deliverable.strategy, "body": body},
+    )
+
+
+def _deliverable_context(pk: int, can_record: bool) -> dict:
+    deliverable = selectors.deliverable_get(pk=pk)
     open_period = deliverable.strategy.periods.filter(status=ReportingPeriod.Status.OPEN).first()
     updates = list(deliverable.updates.all())
     open_update = next((u for u in updates if open_period and u.period_id == open_period.pk), None)
     returned = [u for u in updates if u.state == ProgressUpdate.State.RETURNED]
-    can_record = rules.can_record_progress(request.user, deliverable)
     record_period = None
     if can_record:
         if returned:
             record_period = returned[0].period
         elif open_period and (open_update is None or open_update.is_editable):
             record_period = open_period
-    return render(
-        request,
-        "aims/deliverable_detail.html",
-        {
-            "deliverable": deliverable,
-            "strategy": deliverable.strategy,
-            "open_period": open_period,
-            "open_update": open_update,
-            "updates": updates,
-            "returned": returned,
-            "record_period": record_period,
-            "history": selectors.deliverable_history(deliverable=deliverable),
-        },
-    )
+    return {
+        "deliverable": deliverable,
+        "strategy": deliverable.strategy,
+        "open_period": open_period,
+        "open_update": open_update,
+        "updates": updates,
+        "returned": returned,
+        "record_period": record_period,
+        "history": selectors.deliverable_history(deliverable=deliverable),
+    }
 
 
 def _form_kwargs(request, deliverable, update, submitting=False) -> dict:

@@ -357,3 +357,20 @@ def test_home_leaves_out_finished_and_future_deliverables(client, officer, strat
     page = client.get(reverse("home")).content.decode()
     assert current.title in page
     assert "Finished work" not in page and "Future work" not in page
+
+
+def test_cached_pages_follow_every_change(client, url, officer, deliverable, board_member, open_period):
+    client.force_login(officer)
+    detail = reverse("aims:deliverable_detail", args=[deliverable.pk])
+    assert "No progress has been recorded yet." in client.get(detail).content.decode()
+    assert "Not started" in client.get(reverse("home")).content.decode()
+    client.post(url, form_data())
+    assert "Launched the new contact form." in client.get(detail).content.decode()
+    assert "Draft" in client.get(reverse("home")).content.decode()
+    milestone = factories.MilestoneFactory(deliverable=deliverable, title="Go live in Crewe")
+    assert "Go live in Crewe" in client.get(detail).content.decode()
+    milestone.delete()
+    assert "Go live in Crewe" not in client.get(detail).content.decode()
+    # The same body is never shown to someone who may not record progress.
+    client.force_login(board_member)
+    assert "Record progress" not in client.get(detail).content.decode()
