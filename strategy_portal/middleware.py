@@ -47,3 +47,23 @@ class ServiceUnavailableMiddleware:
     def _unavailable(self, exc) -> HttpResponse:
         logger.error("Service unavailable: %s: %s", exc.__class__.__name__, exc)
         return service_unavailable_response()
+
+
+class SessionIdleTimeoutMiddleware:
+    """Sign people out after SESSION_COOKIE_AGE seconds of inactivity without writing the session on every
+    request: the session's expiry is pushed forward at most once a minute."""
+
+    REFRESH_SECONDS = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        import time
+
+        session = getattr(request, "session", None)
+        if session is not None and request.user.is_authenticated:
+            now = int(time.time())
+            if now - session.get("_seen", 0) >= self.REFRESH_SECONDS:
+                session["_seen"] = now  # marks the session modified, so it is saved with a fresh expiry
+        return self.get_response(request)

@@ -95,5 +95,19 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_session_expires_after_inactivity(settings):
-    assert settings.SESSION_SAVE_EVERY_REQUEST and settings.SESSION_COOKIE_AGE <= 3600
+def test_session_expires_after_inactivity_and_activity_keeps_it_alive(client, officer, settings, monkeypatch):
+    import time
+
+    from django.contrib.sessions.models import Session
+
+    assert settings.SESSION_COOKIE_AGE <= 3600
+    client.force_login(officer)
+    client.get(reverse("home"))
+    session = Session.objects.get()
+    first_expiry = session.expire_date
+    client.get(reverse("home"))  # within a minute: no write
+    assert Session.objects.get().expire_date == first_expiry
+    later = time.time() + 120
+    monkeypatch.setattr(time, "time", lambda: later)
+    client.get(reverse("home"))  # two minutes later: the expiry moves on
+    assert Session.objects.get().expire_date > first_expiry
