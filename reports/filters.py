@@ -2,12 +2,13 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 
-from aims.models import RAG, Aim, Theme
-from reports.selectors import RAG_KEYS, RAG_LABELS
+from aims.models import Aim, Theme
+from reports.selectors import RAG_KEYS, RAG_LABELS, Row
 
 
 class DeliverableFilter(django_filters.FilterSet):
-    """Drill-down filters for the dashboard's deliverable table and its CSV export."""
+    """Drill-down filters for the dashboard's deliverable table and its CSV export: the form, its choices and
+    its validation. The rows are filtered by `filter_rows`, on figures already computed."""
 
     aim = django_filters.ModelChoiceFilter(
         field_name="theme__aims", queryset=Aim.objects.none(), label="Aim", empty_label="All"
@@ -31,23 +32,6 @@ class DeliverableFilter(django_filters.FilterSet):
         services = strategy.deliverables.exclude(lead_service="").values_list("lead_service", flat=True).distinct()
         self.filters["lead_service"].extra["choices"] = [(s, s) for s in sorted(services)]
 
-    def filter_overdue(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(due_date__lt=self.as_at).exclude(status=RAG.COMPLETE)
-
-    @property
-    def qs(self):
-        # An aim filter goes through a many-to-many: make sure a deliverable appears once.
-        return super().qs.distinct()
-
-    def is_filtered(self) -> bool:
-        return (
-            any(self.form.cleaned_data.get(name) not in (None, "", False) for name in self.filters)
-            if (self.is_bound and self.form.is_valid())
-            else False
-        )
-
 
 def active_filter_description(filterset: DeliverableFilter) -> str:
     if not filterset.is_bound or not filterset.form.is_valid():
@@ -61,3 +45,27 @@ def active_filter_description(filterset: DeliverableFilter) -> str:
             value = RAG_LABELS.get(value, value)
         parts.append(f"{label}: {'yes' if value is True else value}")
     return "; ".join(parts)
+
+
+def filter_rows(rows: list[Row], filterset: DeliverableFilter) -> list[Row]:
+    """Apply the filter form's choices to rows already computed by period_figures.
+
+    The dashboard and the CSV filter the figures they already hold instead of querying again, so the table, the
+    CSV and the summary come from one computation (and one expensive query).
+    """
+    if not filterset.is_bound or not filterset.form.is_valid():
+        return rows
+    data = filterset.form.cleaned_data
+    if data.get("aim"):
+        rows = [r for r in rows if any(a.pk == data["aim"].pk for a in r.aims)]
+    if data.get("theme"):
+        rows = [r for r in rows if r.deliverable.theme_id == data["theme"].pk]
+    if data.get("owner"):
+        rows = [r for r in rows if r.deliverable.owner_id == data["owner"].pk]
+    if data.get("lead_service"):
+        rows = [r for r in rows if r.deliverable.lead_service == data["lead_service"]]
+    if data.get("status"):
+        rows = [r for r in rows if r.status == data["status"]]
+    if data.get("overdue"):
+        rows = [r for r in rows if r.overdue]
+    return rows

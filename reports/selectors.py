@@ -24,7 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import CharField, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import CharField, Count, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -76,41 +76,41 @@ def as_at_for(period: ReportingPeriod, today: dt.date | None = None) -> dt.date:
 def deliverable_queryset(
     *, strategy: Strategy, period: ReportingPeriod, previous: ReportingPeriod | None, states=DASHBOARD_STATES
 ) -> QuerySet[Deliverable]:
-    """Deliverables in scope, annotated with their figures for the period, in a single query."""
+    """Deliverables in scope, annotated with their figures for the period, in a single query.
+
+    This period's and the previous period's counted updates are joined (at most one each, by the
+    one-update-per-period rule); only the carried-forward figures need subqueries.
+    """
     counted = ProgressUpdate.objects.filter(deliverable=OuterRef("pk"), state__in=states)
-    current = counted.filter(period=period)
     up_to = counted.filter(period__start_date__lte=period.start_date).order_by("-period__start_date")
     qs = Deliverable.objects.filter(strategy=strategy, is_active=True).filter(
         Q(start_date__isnull=True) | Q(start_date__lte=period.end_date)
     )
     qs = qs.annotate(
-        period_update_id=Subquery(current.values("pk")[:1]),
-        period_rag=Subquery(current.values("rag_status")[:1]),
-        period_percent=Subquery(current.values("percent_complete")[:1]),
-        period_state=Subquery(current.values("state")[:1]),
-        period_corrective=Subquery(current.values("corrective_action")[:1]),
-        period_achieved=Subquery(current.values("achieved")[:1]),
-        period_next=Subquery(current.values("next_steps")[:1]),
-        last_rag=Subquery(up_to.values("rag_status")[:1]),
+        current=FilteredRelation("updates", condition=Q(updates__period=period, updates__state__in=states)),
+        period_update_id=F("current__pk"),
+        period_rag=F("current__rag_status"),
+        period_percent=F("current__percent_complete"),
+        period_state=F("current__state"),
+        period_corrective=F("current__corrective_action"),
+        period_achieved=F("current__achieved"),
+        period_next=F("current__next_steps"),
         last_percent=Subquery(up_to.values("percent_complete")[:1]),
         last_update_at=Subquery(up_to.values("submitted_at")[:1]),
-        previous_rag=(
-            Subquery(counted.filter(period=previous).values("rag_status")[:1])
-            if previous
-            else Value(None, output_field=CharField())
-        ),
     )
-    # The status the board reads, as a column so it can be filtered on.
-    qs = qs.annotate(
-        status=Coalesce(
-            "period_rag",
-            Subquery(
-                counted.filter(period__start_date__lt=period.start_date, rag_status=RAG.COMPLETE).values("rag_status")[
-                    :1
-                ]
+    if previous:
+        qs = qs.annotate(
+            previous_update=FilteredRelation(
+                "updates", condition=Q(updates__period=previous, updates__state__in=states)
             ),
-            Value(NO_UPDATE),
+            previous_rag=F("previous_update__rag_status"),
         )
+    else:
+        qs = qs.annotate(previous_rag=Value(None, output_field=CharField()))
+    # The status the board reads, as a column so it can be filtered on.
+    earlier_complete = counted.filter(period__start_date__lt=period.start_date, rag_status=RAG.COMPLETE)
+    qs = qs.annotate(
+        status=Coalesce("period_rag", Subquery(earlier_complete.values("rag_status")[:1]), Value(NO_UPDATE))
     )
     return qs.select_related("theme", "owner").order_by("reference")
 

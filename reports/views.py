@@ -4,7 +4,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -13,11 +12,11 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
 from accounts import rules
-from aims.models import Aim, Strategy
+from aims.models import Deliverable, Strategy
 from aims.selectors import strategy_list
 from reports import charts, selectors
 from reports.exports import deliverables_csv
-from reports.filters import DeliverableFilter, active_filter_description
+from reports.filters import DeliverableFilter, active_filter_description, filter_rows
 
 PAGE_SIZE = 50
 DASHBOARD_CACHE_SECONDS = 60 * 60
@@ -73,14 +72,10 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 def _dashboard_context(request: HttpRequest, strategy, periods, period) -> dict:
     figures = selectors.period_figures(strategy=strategy, period=period, periods=periods)
     filterset = DeliverableFilter(
-        request.GET or None,
-        queryset=selectors.deliverable_queryset(strategy=strategy, period=period, previous=figures.previous),
-        strategy=strategy,
-        as_at=figures.as_at,
+        request.GET or None, queryset=Deliverable.objects.none(), strategy=strategy, as_at=figures.as_at
     )
-    table_qs = filterset.qs.prefetch_related(Prefetch("theme__aims", queryset=Aim.objects.order_by("number")))
-    page = Paginator(table_qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    table_rows = [selectors.row_from(d, as_at=figures.as_at) for d in page.object_list]
+    page = Paginator(filter_rows(figures.rows, filterset), PAGE_SIZE).get_page(request.GET.get("page"))
+    table_rows = page.object_list
     query = request.GET.copy()
     query.pop("page", None)
     trend = selectors.rag_trend(strategy=strategy, periods=periods, up_to=period)
@@ -126,17 +121,13 @@ def dashboard_csv(request: HttpRequest, slug: str) -> HttpResponse:
     strategy, periods, period = _strategy_and_period(request, slug)
     if period is None:
         raise Http404("This strategy has no reporting periods")
-    previous = selectors.previous_period(periods=periods, period=period)
-    as_at = selectors.as_at_for(period)
+    figures = selectors.period_figures(strategy=strategy, period=period, periods=periods)
     filterset = DeliverableFilter(
-        request.GET or None,
-        queryset=selectors.deliverable_queryset(strategy=strategy, period=period, previous=previous),
-        strategy=strategy,
-        as_at=as_at,
+        request.GET or None, queryset=Deliverable.objects.none(), strategy=strategy, as_at=figures.as_at
     )
-    qs = filterset.qs.prefetch_related(Prefetch("theme__aims", queryset=Aim.objects.order_by("number")))
-    rows = [selectors.row_from(d, as_at=as_at) for d in qs]
-    response = HttpResponse(deliverables_csv(rows), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        deliverables_csv(filter_rows(figures.rows, filterset)), content_type="text/csv; charset=utf-8"
+    )
     filename = f"{slugify(strategy.title)}-{slugify(period.label)}-deliverables.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
