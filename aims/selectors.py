@@ -81,13 +81,15 @@ def officer_deliverable_list(*, user) -> list[tuple[Strategy, list[OfficerDelive
     """The deliverables a person owns or contributes to, grouped by strategy, each with its state for the open
     period; returned updates first, then not started, drafts, submitted and accepted. Fixed query count."""
     deliverables = list(
-        Deliverable.objects.filter(Q(owner=user) | Q(contributors=user), is_active=True)
+        Deliverable.objects.filter(
+            Q(owner=user) | Q(pk__in=Deliverable.contributors.through.objects.filter(user=user).values("deliverable")),
+            is_active=True,
+        )
         .exclude(  # finished: an accepted update said complete, so nothing more is due
             pk__in=ProgressUpdate.objects.filter(rag_status="complete", state=ProgressUpdate.State.ACCEPTED).values(
                 "deliverable_id"
             )
         )
-        .distinct()
         .select_related("strategy__organisation", "theme", "owner")
         .order_by("strategy__title", "reference")
     )
