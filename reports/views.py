@@ -1,25 +1,20 @@
-import hashlib
-
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
 from accounts import rules
 from aims.models import Deliverable, Strategy
+from aims.page_cache import cached_body
 from aims.selectors import strategy_list
 from reports import charts, selectors
 from reports.exports import deliverables_csv
 from reports.filters import DeliverableFilter, active_filter_description, filter_rows
 
 PAGE_SIZE = 50
-DASHBOARD_CACHE_SECONDS = 60 * 60
 
 
 @login_required
@@ -51,22 +46,15 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     strategy, periods, period = _strategy_and_period(request, slug)
     if period is None:
         return render(request, "reports/dashboard.html", {"strategy": strategy, "period": None, "periods": periods})
-    # The body is the same for everyone who may see it, so it is cached. The key holds the strategy's
-    # data_version (raised by every change in the strategy) and today's date (overdue depends on it), so a
-    # cached body can never show figures older than the data.
-    query_hash = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:16]
-    key = f"dashboard:{strategy.pk}:{strategy.data_version}:{period.pk}:{timezone.localdate()}:{query_hash}"
-    body = cache.get(key)
-    if body is None:
-        body = render_to_string(
+    # The body is the same for everyone who may see it, so it is cached (aims/page_cache.py): the key holds the
+    # strategy's data_version, so a cached body can never show figures older than the data.
+    body = cached_body(
+        ["dashboard", strategy.pk, strategy.data_version, period.pk, request.GET.urlencode()],
+        lambda: render_to_string(
             "reports/includes/dashboard_body.html", _dashboard_context(request, strategy, periods, period)
-        )
-        cache.set(key, body, DASHBOARD_CACHE_SECONDS)
-    return render(
-        request,
-        "reports/dashboard.html",
-        {"strategy": strategy, "period": period, "body": mark_safe(body)},  # noqa: S308 - rendered by our own template
+        ),
     )
+    return render(request, "reports/dashboard.html", {"strategy": strategy, "period": period, "body": body})
 
 
 def _dashboard_context(request: HttpRequest, strategy, periods, period) -> dict:
