@@ -398,8 +398,10 @@ def render(mode: str, meta: dict, data: dict) -> str:
                 "",
             ]
     diagnosis = common.BENCH / "diagnosis.md"
-    if diagnosis.exists():
+    if diagnosis.exists() and mode == "full":
         out += ["", diagnosis.read_text().strip()]
+    elif diagnosis.exists():
+        out += ["", "The diagnosis of missed targets and the proposed fixes are in `bench/RESULTS.md` (full run)."]
     out += [
         "",
         "## Raw data",

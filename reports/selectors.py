@@ -81,7 +81,7 @@ def deliverable_queryset(
     This period's and the previous period's counted updates are joined (at most one each, by the
     one-update-per-period rule); only the carried-forward figures need subqueries.
     """
-    counted = ProgressUpdate.objects.filter(deliverable=OuterRef("pk"), state__in=states)
+    counted = ProgressUpdate.objects.filter(deliverable=OuterRef("pk"), state__in=states).order_by()
     up_to = counted.filter(period__start_date__lte=period.start_date).order_by("-period__start_date")
     qs = Deliverable.objects.filter(strategy=strategy, is_active=True).filter(
         Q(start_date__isnull=True) | Q(start_date__lte=period.end_date)
@@ -266,9 +266,14 @@ def rag_trend(
     shown = [p for p in periods if p.start_date <= up_to.start_date]
     starts = dict(Deliverable.objects.filter(strategy=strategy, is_active=True).values_list("pk", "start_date"))
     reported: dict[int, dict[int, str]] = defaultdict(dict)  # period -> deliverable -> rag
-    for deliverable_id, period_id, rag in ProgressUpdate.objects.filter(
-        period__in=shown, state__in=states, deliverable_id__in=list(starts)
-    ).values_list("deliverable_id", "period_id", "rag_status"):
+    # .order_by(): ProgressUpdate's default ordering would add joins that this count does not need.
+    for deliverable_id, period_id, rag in (
+        ProgressUpdate.objects.filter(
+            period__in=shown, state__in=states, deliverable__strategy=strategy, deliverable__is_active=True
+        )
+        .order_by()
+        .values_list("deliverable_id", "period_id", "rag_status")
+    ):
         reported[period_id][deliverable_id] = rag
     trend = []
     completed: set[int] = set()  # reported complete in an earlier period
@@ -299,7 +304,7 @@ class ChaseItem:
 
 def chase_list(*, strategy: Strategy, period: ReportingPeriod) -> list[tuple[object, list[ChaseItem]]]:
     """Deliverables in scope with no submitted or accepted update for the period, grouped by owner."""
-    in_period = ProgressUpdate.objects.filter(deliverable=OuterRef("pk"), period=period)
+    in_period = ProgressUpdate.objects.filter(deliverable=OuterRef("pk"), period=period).order_by()
     qs = (
         Deliverable.objects.filter(strategy=strategy, is_active=True)
         .filter(Q(start_date__isnull=True) | Q(start_date__lte=period.end_date))
@@ -312,7 +317,9 @@ def chase_list(*, strategy: Strategy, period: ReportingPeriod) -> list[tuple[obj
                 period__start_date__lt=period.start_date,
                 rag_status=RAG.COMPLETE,
                 state__in=DASHBOARD_STATES,
-            ).values("deliverable_id")
+            )
+            .order_by()
+            .values("deliverable_id")
         )
         .select_related("owner")
         .order_by("owner__last_name", "owner__first_name", "owner__username", "reference")
