@@ -17,7 +17,6 @@ is purged first) and stops it at the end.
 
 from __future__ import annotations
 
-import argparse
 import signal
 import statistics
 import subprocess
@@ -161,11 +160,7 @@ def run(mode: str, log=print) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    group = parser.add_mutually_exclusive_group()
-    group.add_argument("--full", action="store_const", dest="mode", const="full")
-    group.add_argument("--quick", action="store_const", dest="mode", const="quick")
-    parser.set_defaults(mode="quick")
+    parser = common.mode_parser(__doc__)
     parser.add_argument("--out")
     args = parser.parse_args()
     common.django_setup()

@@ -6,6 +6,7 @@ The benchmark never touches the `portal` or `test_portal` databases, nor Redis d
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -270,3 +271,13 @@ def wait_for_quiet(limit: float = 1.5, max_wait: float = 600, log=print) -> tupl
         time.sleep(10)
         load = loadavg()[0]
     return load, time.monotonic() - started
+
+
+def mode_parser(description: str | None) -> argparse.ArgumentParser:
+    """The command line every bench script shares: --quick (the default) or --full."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--full", action="store_const", dest="mode", const="full")
+    group.add_argument("--quick", action="store_const", dest="mode", const="quick")
+    parser.set_defaults(mode="quick")
+    return parser

@@ -17,7 +17,6 @@ Writes bench/.data/manifest.json: what was made, the ids the measurements need, 
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import hashlib
 import random
@@ -628,11 +627,7 @@ def generate(mode: str) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    group = parser.add_mutually_exclusive_group()
-    group.add_argument("--full", action="store_const", dest="mode", const="full")
-    group.add_argument("--quick", action="store_const", dest="mode", const="quick")
-    parser.set_defaults(mode="quick")
+    parser = common.mode_parser(__doc__)
     args = parser.parse_args()
     common.django_setup()
     manifest = generate(args.mode)

@@ -16,7 +16,6 @@ Both children import WeasyPrint before the clock starts, so neither pays for the
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import statistics
@@ -195,11 +194,7 @@ def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "child":
         print(json.dumps(child(sys.argv[2], int(sys.argv[3]))))
         return
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    group = parser.add_mutually_exclusive_group()
-    group.add_argument("--full", action="store_const", dest="mode", const="full")
-    group.add_argument("--quick", action="store_const", dest="mode", const="quick")
-    parser.set_defaults(mode="quick")
+    parser = common.mode_parser(__doc__)
     parser.add_argument("--out")
     args = parser.parse_args()
     common.django_setup()

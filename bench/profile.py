@@ -9,7 +9,6 @@ bench/.data/<mode>/profiles.json (a summary that bench/report.py puts under "Mis
 
 from __future__ import annotations
 
-import argparse
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -106,11 +105,7 @@ def profile_page(page: str, manifest: dict, out_dir: Path) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    group = parser.add_mutually_exclusive_group()
-    group.add_argument("--full", action="store_const", dest="mode", const="full")
-    group.add_argument("--quick", action="store_const", dest="mode", const="quick")
-    parser.set_defaults(mode="quick")
+    parser = common.mode_parser(__doc__)
     parser.add_argument("pages", nargs="*", default=PAGES)
     args = parser.parse_args()
     common.django_setup()

@@ -14,7 +14,6 @@ deliverable pages compared have the same number of updates.
 
 from __future__ import annotations
 
-import argparse
 import re
 import time
 from collections import Counter
@@ -127,11 +126,7 @@ def run() -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    group = parser.add_mutually_exclusive_group()
-    group.add_argument("--full", action="store_const", dest="mode", const="full")
-    group.add_argument("--quick", action="store_const", dest="mode", const="quick")
-    parser.set_defaults(mode="quick")
+    parser = common.mode_parser(__doc__)
     parser.add_argument("--out")
     args = parser.parse_args()
     common.django_setup()

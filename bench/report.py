@@ -9,7 +9,6 @@ after the list of what was missed and the profiles bench/profile.py took.
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 from bench import common
@@ -422,11 +421,7 @@ def write(mode: str, meta: dict, out: Path) -> Path:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    group = parser.add_mutually_exclusive_group()
-    group.add_argument("--full", action="store_const", dest="mode", const="full")
-    group.add_argument("--quick", action="store_const", dest="mode", const="quick")
-    parser.set_defaults(mode="quick")
+    parser = common.mode_parser(__doc__)
     args = parser.parse_args()
     meta = common.read_json(common.DATA / args.mode / "meta.json")
     out = common.BENCH / ("RESULTS.md" if args.mode == "full" else "RESULTS-quick.md")

@@ -14,7 +14,6 @@ Options: --reuse-data skips generating when bench/.data/manifest.json is already
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import hashlib
 import importlib.util
@@ -115,11 +114,7 @@ def code_state() -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    group = parser.add_mutually_exclusive_group()
-    group.add_argument("--full", action="store_const", dest="mode", const="full")
-    group.add_argument("--quick", action="store_const", dest="mode", const="quick")
-    parser.set_defaults(mode="quick")
+    parser = common.mode_parser(__doc__)
     parser.add_argument("--reuse-data", action="store_true", help="keep the data if it is already of this mode")
     parser.add_argument("--only", help=f"comma-separated steps out of {','.join(STEPS)}")
     args = parser.parse_args()

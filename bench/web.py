@@ -18,7 +18,6 @@ quietest run kept.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import os
 import signal
@@ -269,11 +268,7 @@ def run(mode: str, only: list[str] | None = None) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    group = parser.add_mutually_exclusive_group()
-    group.add_argument("--full", action="store_const", dest="mode", const="full")
-    group.add_argument("--quick", action="store_const", dest="mode", const="quick")
-    parser.set_defaults(mode="quick")
+    parser = common.mode_parser(__doc__)
     parser.add_argument("--out")
     parser.add_argument("--scenarios", help=f"comma-separated subset of {','.join(SCENARIOS)}, as served only")
     args = parser.parse_args()
