@@ -6,7 +6,7 @@ the page recovers by itself when the service returns (Django reconnects on the n
 
 import logging
 
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
@@ -38,9 +38,8 @@ class ServiceUnavailableMiddleware:
             return self._unavailable(exc)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, UNAVAILABLE) and not (
-            isinstance(exception, DatabaseError) and not isinstance(exception, (OperationalError, InterfaceError))
-        ):
+        # Views' exceptions arrive here; __call__ catches those raised by other middleware (sessions, auth).
+        if isinstance(exception, UNAVAILABLE):
             return self._unavailable(exception)
         return None
 
