@@ -141,8 +141,13 @@ class Deliverable(models.Model):
     is_active = models.BooleanField(
         "active", default=True, help_text="Untick when a deliverable is withdrawn; its history is kept."
     )
+    data_version = models.PositiveBigIntegerField(
+        default=0,
+        editable=False,
+        help_text="Raised whenever the deliverable, its progress or its strategy changes; keys its cached page.",
+    )
 
-    history = HistoricalRecords(m2m_fields=[contributors])
+    history = HistoricalRecords(m2m_fields=[contributors], excluded_fields=["data_version"])
 
     class Meta:
         ordering = ["strategy", "reference"]

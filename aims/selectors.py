@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from accounts.rules import visible_strategies
@@ -77,19 +77,27 @@ class OfficerDeliverable:
         }[self.state]
 
 
+def _officer_deliverables(user) -> QuerySet[Deliverable]:
+    return Deliverable.objects.filter(
+        Q(owner=user) | Q(pk__in=Deliverable.contributors.through.objects.filter(user=user).values("deliverable")),
+        is_active=True,
+    )
+
+
+def officer_deliverable_versions(*, user) -> QuerySet:
+    """(pk, data_version) of every active deliverable the person owns or contributes to: keys their home page."""
+    return _officer_deliverables(user).order_by("pk").values_list("pk", "data_version")
+
+
 def officer_deliverable_list(*, user) -> list[tuple[Strategy, list[OfficerDeliverable]]]:
     """The deliverables a person owns or contributes to, grouped by strategy, each with its state for the open
     period; returned updates first, then not started, drafts, submitted and accepted. Fixed query count."""
+    finished = ProgressUpdate.objects.filter(  # an accepted update said complete, so nothing more is due
+        deliverable=OuterRef("pk"), rag_status="complete", state=ProgressUpdate.State.ACCEPTED
+    ).order_by()
     deliverables = list(
-        Deliverable.objects.filter(
-            Q(owner=user) | Q(pk__in=Deliverable.contributors.through.objects.filter(user=user).values("deliverable")),
-            is_active=True,
-        )
-        .exclude(  # finished: an accepted update said complete, so nothing more is due
-            pk__in=ProgressUpdate.objects.filter(rag_status="complete", state=ProgressUpdate.State.ACCEPTED).values(
-                "deliverable_id"
-            )
-        )
+        _officer_deliverables(user)
+        .exclude(Exists(finished))
         .select_related("strategy__organisation", "theme", "owner")
         .order_by("strategy__title", "reference")
     )

@@ -16,18 +16,30 @@ from aims.page_cache import cached_body
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    strategies = list(selectors.strategy_list(user=request.user))
     is_board_member = rules.is_board_member_anywhere(request.user)
 
     def render_body() -> str:
         context = {
             "groups": selectors.officer_deliverable_list(user=request.user),
-            "strategies": strategies,
+            "strategies": list(selectors.strategy_list(user=request.user)),
             "is_board_member": is_board_member,
         }
         return render_to_string("aims/includes/home_body.html", context, request=request)
 
-    parts = ["home", request.user.pk, is_board_member, *[(s.pk, s.data_version) for s in strategies]]
+    # Keyed on what the body shows rather than on whole strategies, so another officer's update does not evict
+    # this one: the strategies listed (as shown), and the version of each deliverable the person works on, which
+    # any change to it, its progress or its strategy's periods raises (aims/signals.py).
+    parts = [
+        "home",
+        request.user.pk,
+        is_board_member,
+        list(
+            selectors.strategy_list(user=request.user).values_list(
+                "pk", "slug", "title", "cadence", "organisation__name"
+            )
+        ),
+        list(selectors.officer_deliverable_versions(user=request.user)),
+    ]
     return render(request, "aims/home.html", {"body": cached_body(parts, render_body)})
 
 
@@ -58,7 +70,9 @@ def deliverable_detail(request: HttpRequest, pk: int) -> HttpResponse:
     def render_body() -> str:
         return render_to_string("aims/includes/deliverable_body.html", _deliverable_context(pk, can_record))
 
-    body = cached_body(["deliverable", pk, deliverable.strategy.data_version, can_record], render_body)
+    # Keyed on the deliverable's own version: raised by any change to it, its progress, or its strategy's
+    # structure and periods (aims/signals.py), but not by changes to the strategy's other deliverables.
+    body = cached_body(["deliverable", pk, deliverable.data_version, can_record], render_body)
     return render(
         request,
         "aims/deliverable_detail.html",
