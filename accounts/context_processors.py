@@ -1,6 +1,10 @@
 """Service navigation shown in the header of every page."""
 
+from django.core.cache import cache
 from django.http import HttpRequest
+
+SINGLE_ORGANISATION_KEY = "single-organisation"
+SINGLE_ORGANISATION_SECONDS = 60
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -10,8 +14,14 @@ def navigation(request: HttpRequest) -> dict:
 
 
 def _single_organisation(request: HttpRequest):
-    """The council, when the portal holds only one (a council's own deployment); else pages name it themselves."""
-    from aims.models import Organisation
+    """The council's name, when the portal holds only one council (a council's own deployment); else None and
+    pages name it themselves. Read on every page, so cached for a minute: organisations are added by an
+    administrator, and a change clears it at once in this process (aims/signals.py)."""
+    name = cache.get(SINGLE_ORGANISATION_KEY)
+    if name is None:
+        from aims.models import Organisation
 
-    organisations = list(Organisation.objects.all()[:2])
-    return organisations[0] if len(organisations) == 1 else None
+        names = list(Organisation.objects.values_list("name", flat=True)[:2])
+        name = names[0] if len(names) == 1 else ""
+        cache.set(SINGLE_ORGANISATION_KEY, name, SINGLE_ORGANISATION_SECONDS)
+    return {"name": name} if name else None

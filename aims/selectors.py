@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from accounts.rules import visible_strategies
@@ -77,16 +77,14 @@ class OfficerDeliverable:
         }[self.state]
 
 
-def _officer_deliverables(user) -> QuerySet[Deliverable]:
-    return Deliverable.objects.filter(
-        Q(owner=user) | Q(pk__in=Deliverable.contributors.through.objects.filter(user=user).values("deliverable")),
-        is_active=True,
+def officer_deliverable_versions(*, user) -> list[tuple[int, int]]:
+    """(pk, data_version) of every active deliverable the person owns or contributes to, by pk: keys their home
+    page. A UNION of two index lookups: an OR of owner and contributor made PostgreSQL scan every deliverable."""
+    owned = Deliverable.objects.filter(owner=user, is_active=True).order_by().values_list("pk", "data_version")
+    contributed = (
+        Deliverable.objects.filter(contributors=user, is_active=True).order_by().values_list("pk", "data_version")
     )
-
-
-def officer_deliverable_versions(*, user) -> QuerySet:
-    """(pk, data_version) of every active deliverable the person owns or contributes to: keys their home page."""
-    return _officer_deliverables(user).order_by("pk").values_list("pk", "data_version")
+    return sorted(owned.union(contributed))
 
 
 def officer_deliverable_list(*, user) -> list[tuple[Strategy, list[OfficerDeliverable]]]:
@@ -96,7 +94,7 @@ def officer_deliverable_list(*, user) -> list[tuple[Strategy, list[OfficerDelive
         deliverable=OuterRef("pk"), rag_status="complete", state=ProgressUpdate.State.ACCEPTED
     ).order_by()
     deliverables = list(
-        _officer_deliverables(user)
+        Deliverable.objects.filter(pk__in=[pk for pk, _ in officer_deliverable_versions(user=user)])
         .exclude(Exists(finished))
         .select_related("strategy__organisation", "theme", "owner")
         .order_by("strategy__title", "reference")

@@ -12,11 +12,22 @@ Versions are raised in SQL (`F() + 1`), never from a value held in memory, and a
 `data_version = data_version` (see `_keep_stored_version`), so a stale instance can never move a version back.
 """
 
+from django.core.cache import cache
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from aims.models import Aim, Deliverable, Evidence, Milestone, ProgressUpdate, ReportingPeriod, Strategy, Theme
+from aims.models import (
+    Aim,
+    Deliverable,
+    Evidence,
+    Milestone,
+    Organisation,
+    ProgressUpdate,
+    ReportingPeriod,
+    Strategy,
+    Theme,
+)
 
 
 def strategy_changed(strategy_id: int | None) -> None:
@@ -80,6 +91,14 @@ def connect() -> None:
         post_delete.connect(_changed, sender=model, dispatch_uid=f"data-version-delete-{model.__name__}")
     for model in (Strategy, Deliverable):
         pre_save.connect(_keep_stored_version, sender=model, dispatch_uid=f"data-version-keep-{model.__name__}")
+
+
+@receiver(post_save, sender=Organisation, dispatch_uid="single-organisation-save")
+@receiver(post_delete, sender=Organisation, dispatch_uid="single-organisation-delete")
+def _organisations_changed(sender, **kwargs):
+    from accounts.context_processors import SINGLE_ORGANISATION_KEY
+
+    cache.delete(SINGLE_ORGANISATION_KEY)
 
 
 @receiver(m2m_changed, sender=Theme.aims.through, dispatch_uid="data-version-theme-aims")

@@ -38,7 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 "pk", "slug", "title", "cadence", "organisation__name"
             )
         ),
-        list(selectors.officer_deliverable_versions(user=request.user)),
+        selectors.officer_deliverable_versions(user=request.user),
     ]
     return render(request, "aims/home.html", {"body": cached_body(parts, render_body)})
 

@@ -139,3 +139,13 @@ def test_officer_home_shows_a_change_to_their_deliverable_at_once_and_ignores_ot
     factories.ProgressUpdateFactory(deliverable=mine, period=open_period, state="submitted")
     page = client.get(home).content.decode()
     assert "Submitted" in page
+
+
+@pytest.mark.django_db
+def test_header_names_the_council_only_while_the_portal_holds_one(client, strategy, officer):
+    client.force_login(officer)
+    name = strategy.organisation.name
+    header = f'<span class="app-header__organisation">{name}</span>'
+    assert header in client.get(reverse("accessibility")).content.decode()
+    factories.OrganisationFactory(name="Another Council")  # clears the cached name at once
+    assert 'class="app-header__organisation"' not in client.get(reverse("accessibility")).content.decode()
