@@ -1,7 +1,7 @@
 """Locust load for one page at a time (run by bench/web.py, which starts locust headless).
 
 Environment:
-    BENCH_SCENARIO   which page: baseline, reference, dashboard, home, deliverable, csv
+    BENCH_SCENARIO   which page: baseline, wsgi, reference, dashboard, home, deliverable, csv
     BENCH_SESSIONS   JSON file written by bench/web.py: for each scenario, a list of identities, each with a
                      session cookie (a session made directly in portal_bench for a benchmark user, so there is no
                      sign-in load and django-axes never sees a failed login) and the paths that user requests.
@@ -24,7 +24,7 @@ from locust import FastHttpUser, constant, task
 SCENARIO = os.environ.get("BENCH_SCENARIO", "baseline")
 with open(os.environ.get("BENCH_SESSIONS", "bench/.data/sessions.json")) as handle:
     IDENTITIES = json.load(handle)[SCENARIO]
-EXPECTED_TYPE = {"csv": "text/csv", "baseline": "text/plain"}.get(SCENARIO, "text/html")
+EXPECTED_TYPE = {"csv": "text/csv", "baseline": "text/plain", "wsgi": "text/plain"}.get(SCENARIO, "text/html")
 _next = itertools.count()
 _request_number = itertools.count()
 

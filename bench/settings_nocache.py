@@ -1,10 +1,10 @@
-"""The portal's settings with caching switched off (DummyCache), for the benchmark only.
+"""The benchmark's settings with caching switched off (DummyCache).
 
-`bench/web.py` runs each page twice: under the portal's own settings (pages served from their cache whenever the
-data has not changed since) and under these, so every request computes its page from the database, as the first
-reader after any change does.
+`bench/web.py` runs the cached pages twice: as the portal serves them (page bodies from the cache while the data
+they show is unchanged) and under these, so every request computes its page from the database, as the first
+reader after a change does.
 """
 
-from strategy_portal.settings import *  # noqa: F403
+from bench.settings import *  # noqa: F403
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

@@ -2,18 +2,19 @@
 
     .venv/bin/python -m bench.web --quick|--full [--out bench/.data/web.json]
 
-gunicorn runs `bench.baseline_wsgi:application` (the portal plus a Django-free `/bench-baseline/` page) with
-2 x cores + 1 sync workers on 127.0.0.1:8077, against portal_bench and Redis db 5, DJANGO_DEBUG=0. Sessions are
-made directly in portal_bench for benchmark users (no sign-in load, nothing for django-axes to count).
+gunicorn runs `bench.baseline_wsgi:application` with `bench.settings` (the portal, plus the minimal baseline view
+`/bench-baseline/` of bench/urls.py, plus a Django-free `/bench-wsgi/` page) with 2 x cores + 1 sync workers on
+127.0.0.1:8077, against portal_bench and Redis db 5, DJANGO_DEBUG=0. Sessions are made directly in portal_bench
+for benchmark users (no sign-in load, nothing for django-axes to count).
 
 For each page: a warm-up, then `users` virtual users request it back to back (no think time) for `duration`
 seconds, and again with a single user (the page's service time on an otherwise idle server). This is done first
-with the portal's own settings (pages served from the cache while the data is unchanged; LocMemCache per worker,
-as CACHE_URL is not set), then for the cached pages again with the cache switched off (bench/settings_nocache.py:
-every request computes its page from the database, as the first reader after any change does), and finally with
-one cache shared by all workers (CACHE_URL = Redis db 5, emptied before and after). A measurement
-during which other people's processes took more than OTHER_LOAD_LIMIT cores is repeated (up to twice) and the
-quietest run kept.
+as the portal is deployed in production (CACHE_URL = Redis db 5, emptied first, so page bodies come from one
+cache shared by the workers while the data they show is unchanged; the warm-up reads every page the run will ask
+for once, as earlier readers would have), then for the cached pages again with the cache switched off
+(bench/settings_nocache.py: every request computes its page from the database, as the first reader after a
+change does). A measurement during which other people's processes took more than OTHER_LOAD_LIMIT cores is
+repeated (up to twice) and the quietest run kept.
 """
 
 from __future__ import annotations
@@ -32,10 +33,10 @@ from bench import common
 HOST = "127.0.0.1"
 PORT = 8077
 WORKERS = 2 * (os.cpu_count() or 1) + 1
-SCENARIOS = ["baseline", "reference", "dashboard", "home", "deliverable", "csv"]
+SCENARIOS = ["baseline", "wsgi", "reference", "dashboard", "home", "deliverable", "csv"]
+SETTINGS_MODULE = "bench.settings"
 NOCACHE_SCENARIOS = ["dashboard", "home", "deliverable"]  # the pages that keep a cache (the CSV export does not)
 NOCACHE_SETTINGS = "bench.settings_nocache"
-SHARED_SCENARIOS = ["dashboard", "home", "deliverable"]  # again with one cache shared by the workers (CACHE_URL)
 SETTINGS = {
     "full": {"users": 20, "duration": 60, "single_duration": 20},
     "quick": {"users": 20, "duration": 12, "single_duration": 6},
@@ -70,6 +71,7 @@ def make_sessions(manifest: dict, users: int) -> dict:
     dashboard = f"/strategies/{strategy}/dashboard/"
     sessions = {
         "baseline": [{"session": None, "paths": ["/bench-baseline/"]} for _ in range(users)],
+        "wsgi": [{"session": None, "paths": ["/bench-wsgi/"]} for _ in range(users)],
         "dashboard": [{"session": session(readers[i % len(readers)]), "paths": [dashboard]} for i in range(users)],
         "csv": [
             {"session": session(readers[i % len(readers)]), "paths": [dashboard + "deliverables.csv"]}
@@ -87,7 +89,7 @@ def make_sessions(manifest: dict, users: int) -> dict:
     return sessions
 
 
-def start_gunicorn(log: Path, settings: str = "strategy_portal.settings", **extra_env: str) -> subprocess.Popen:
+def start_gunicorn(log: Path, settings: str = SETTINGS_MODULE, **extra_env: str) -> subprocess.Popen:
     command = [
         str(common.VENV_BIN / "gunicorn"), "bench.baseline_wsgi:application",
         "-w", str(WORKERS), "-b", f"{HOST}:{PORT}", "--error-logfile", str(log),
@@ -99,7 +101,7 @@ def start_gunicorn(log: Path, settings: str = "strategy_portal.settings", **extr
         if process.poll() is not None:
             raise SystemExit(f"gunicorn exited with {process.returncode}; see {log}")
         try:
-            with urllib.request.urlopen(f"http://{HOST}:{PORT}/bench-baseline/", timeout=2) as response:  # noqa: S310
+            with urllib.request.urlopen(f"http://{HOST}:{PORT}/bench-wsgi/", timeout=2) as response:  # noqa: S310
                 if response.status == 200:
                     return process
         except OSError:
@@ -119,8 +121,9 @@ def stop(process: subprocess.Popen, timeout: float = 30) -> None:
         process.wait()
 
 
-def warm_up(identities: list[dict], rounds: int = 3) -> int:
-    """Each path a few times from several threads, so every gunicorn worker has loaded templates and connected.
+def warm_up(identities: list[dict], rounds: int | None = 3) -> int:
+    """The first `rounds` paths of each identity (all of them with None) from several threads, so every gunicorn
+    worker has loaded templates and connected, and the shared cache holds what earlier readers would have left.
     Returns the number of failed requests (the load run that follows counts its own errors)."""
 
     def fetch(identity: dict) -> int:
@@ -207,30 +210,35 @@ def run(mode: str, only: list[str] | None = None) -> dict:
         "single": {},
         "nocache": {},
         "single_nocache": {},
-        "shared": {},
+        "cache": "CACHE_URL = Redis (shared by the workers)",
     }
 
     def load(scenario: str, users: int, duration: int, tag: str) -> dict:
         return measured(
-            f"{scenario}{' (no cache)' if 'nocache' in tag else ' (shared cache)' if 'shared' in tag else ''} x{users}",
+            f"{scenario}{' (no cache)' if 'nocache' in tag else ''} x{users}",
             lambda attempt: run_locust(scenario, users, duration, sessions_file, out / f"{scenario}-{tag}-{attempt}"),
         )
 
-    def warm(scenario: str, log: Path) -> None:
-        if failed := warm_up(sessions[scenario]):
+    def warm(scenario: str, log: Path, every_page: bool = False) -> None:
+        if failed := warm_up(sessions[scenario], None if every_page else 3):
             print(f"  {scenario}: {failed} warm-up requests failed; see {log}")
 
-    # As the portal serves them: its own settings, so pages come from the cache while the data is unchanged.
+    # As the portal is deployed: one cache shared by the workers (CACHE_URL, as the README recommends), so page
+    # bodies come from the cache while the data they show is unchanged.
+    import redis
+
+    redis.Redis.from_url(common.BROKER_URL).flushdb()
     log = common.DATA / mode / "gunicorn.log"
-    server = start_gunicorn(log)
+    server = start_gunicorn(log, CACHE_URL=common.BROKER_URL)
     try:
         for scenario in only or SCENARIOS:
-            warm(scenario, log)
+            warm(scenario, log, every_page=scenario in NOCACHE_SCENARIOS)
             results["pages"][scenario] = load(scenario, cfg["users"], cfg["duration"], f"u{cfg['users']}")
         for scenario in only or SCENARIOS:
             results["single"][scenario] = load(scenario, 1, cfg["single_duration"], "u1")
     finally:
         stop(server)
+        redis.Redis.from_url(common.BROKER_URL).flushdb()
     if only:
         base = results["pages"].get("baseline", {}).get("rps")
         for row in results["pages"].values():
@@ -247,22 +255,8 @@ def run(mode: str, only: list[str] | None = None) -> dict:
             results["single_nocache"][scenario] = load(scenario, 1, cfg["single_duration"], "nocache-u1")
     finally:
         stop(server)
-    # One cache shared by all workers: CACHE_URL pointing at Redis (db 5, emptied first), as the README suggests for
-    # production. Each body is then computed once for all workers instead of once per worker.
-    import redis
-
-    redis.Redis.from_url(common.BROKER_URL).flushdb()
-    log = common.DATA / mode / "gunicorn-shared.log"
-    server = start_gunicorn(log, CACHE_URL=common.BROKER_URL)
-    try:
-        for scenario in SHARED_SCENARIOS:
-            warm(scenario, log)
-            results["shared"][scenario] = load(scenario, cfg["users"], cfg["duration"], f"shared-u{cfg['users']}")
-    finally:
-        stop(server)
-        redis.Redis.from_url(common.BROKER_URL).flushdb()
     base = results["pages"]["baseline"]["rps"]
-    for row in [*results["pages"].values(), *results["nocache"].values(), *results["shared"].values()]:
+    for row in [*results["pages"].values(), *results["nocache"].values()]:
         row["ratio_to_baseline"] = round(row["rps"] / base, 4) if base else None
     return results
 

@@ -110,10 +110,41 @@ def report_html(snapshot: dict) -> str:
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
 
 
+def _cached_page_references(pdf) -> tuple[bytes, ...]:
+    """pydyf's PDF.page_references, built once per page count instead of on every read.
+
+    pydyf 0.13 builds the tuple of every page's reference each time the property is read, and WeasyPrint's
+    tagging (weasyprint/pdf/tags.py) reads it for every tagged element: writing a tagged PDF is O(elements x
+    pages). Measured in bench/ (diagnosis.md section 5): write_pdf of 1,200 deliverables 8.8 s -> 6.3 s, same
+    output. The value is exactly pydyf's (tests/reports/test_pdf_speedup.py compares them); drop this when upstream
+    caches it.
+    """
+    kids = pdf.pages["Kids"]
+    cached = pdf.__dict__.get("_portal_page_references")
+    if cached is None or cached[0] != len(kids):
+        cached = (len(kids), _PYDYF_PAGE_REFERENCES.fget(pdf))
+        pdf.__dict__["_portal_page_references"] = cached
+    return cached[1]
+
+
+def _speed_up_pydyf() -> None:
+    import pydyf
+
+    global _PYDYF_PAGE_REFERENCES
+    current = pydyf.PDF.__dict__.get("page_references")
+    if isinstance(current, property) and current.fget is not _cached_page_references:
+        _PYDYF_PAGE_REFERENCES = current
+        pydyf.PDF.page_references = property(_cached_page_references)
+
+
+_PYDYF_PAGE_REFERENCES: property | None = None
+
+
 def html_to_pdf(html: str) -> tuple[bytes, int]:
     """Bare WeasyPrint with the portal's safe fetcher: tagged PDF/UA-1, fonts embedded. Returns (pdf, pages)."""
     import weasyprint
 
+    _speed_up_pydyf()
     static_root = Path(settings.STATICFILES_DIRS[0]).resolve()
     source = weasyprint.HTML(string=html, base_url=str(static_root) + "/", url_fetcher=portal_url_fetcher)
     document = source.render(**PDF_OPTIONS)
