@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +13,8 @@ from aims import selectors, services
 from aims.forms import ProgressUpdateForm, ReviewForm
 from aims.models import Deliverable, Evidence, ProgressUpdate, ReportingPeriod, StagedUpload, Strategy
 from aims.page_cache import cached_body
+
+REVIEW_PAGE_SIZE = 50
 
 
 @login_required
@@ -279,8 +282,13 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 def review_list(request: HttpRequest) -> HttpResponse:
     if not rules.is_board_member_anywhere(request.user):
         raise PermissionDenied
-    updates = list(selectors.updates_to_review(user=request.user))
-    return render(request, "aims/review_list.html", {"updates": updates})
+    # Paginated in the database: in a busy round a board member can have thousands of updates waiting.
+    page = Paginator(selectors.updates_to_review(user=request.user), REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "aims/review_list.html",
+        {"updates": page.object_list, "page_obj": page, "querystring_without_page": ""},
+    )
 
 
 @login_required

@@ -131,6 +131,12 @@ def evaluate(mode: str, data: dict) -> list[dict]:
         errors.update({f"{page} (cache off)": p["errors"] for page, p in computed.items()})
         check("errors", "0 errors under load (every page)",
               f"{sum(errors.values())} in {len(errors)} runs", not any(errors.values()))  # fmt: skip
+    soak = data.get("soak")
+    if soak:
+        m = soak["mixed"]
+        check("soak_errors", f"{soak['users']} users of every role for {soak['duration_s'] / 60:g} minutes: 0 errors",
+              f"{m['errors']} errors in {m['requests']:,} requests (p95 {_ms(m['p95_ms'])} ms)",
+              m["errors"] == 0 and m["requests"] > 0)  # fmt: skip
     queries = data.get("queries")
     if queries:
         small, large = queries["small_deliverables"], queries["large_deliverables"]
@@ -266,6 +272,38 @@ def render(mode: str, meta: dict, data: dict) -> str:
         if web.get("single_nocache"):
             out += _single_table(web["single_nocache"], f"Computed (cache off): one user, {single} s")
 
+    soak = data.get("soak")
+    if soak:
+        m, people = soak["mixed"], soak["population"]
+        out += [
+            "",
+            f"## Soak: {soak['users']} users of every role together for {soak['duration_s'] / 60:g} minutes",
+            "",
+            f"Issue #7's load check, as served (the same gunicorn, {soak['workers']} workers, CACHE_URL = Redis), "
+            f"on the benchmark data: {people['officers']} officers (their home and deliverable pages, the strategy "
+            f"page, the dashboard), {people['board']} board members (the dashboard, its drill-downs, updates to "
+            f"review) and {people['clerks']} clerks (progress reports, the dashboard, its CSV export), each asking "
+            "for the next page as soon as the last arrives (no think time). After one read of every URL "
+            "(`bench/web.py` `mixed_identities`, `soak`). Any answer but 200 of the expected type is an error.",
+            "",
+            *_table(
+                ["Requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "Errors"],
+                [
+                    [
+                        f"{m['requests']:,}",
+                        f"{m['rps']:,.1f}",
+                        _ms(m["p50_ms"]),
+                        _ms(m["p95_ms"]),
+                        _ms(m["p99_ms"]),
+                        _ms(m["max_ms"]),
+                        m["errors"],
+                    ]
+                ],
+            ),  # fmt: skip
+        ]
+        if m.get("failures"):
+            out += ["", "Failures: " + "; ".join(f"{f.get('Name')}: {f.get('Error')} ×{f.get('Occurrences')}"
+                                                 for f in m["failures"])]  # fmt: skip
     queries = data.get("queries")
     if queries:
         small, large = queries["small_deliverables"], queries["large_deliverables"]
@@ -411,7 +449,8 @@ def render(mode: str, meta: dict, data: dict) -> str:
 
 def write(mode: str, meta: dict, out: Path) -> Path:
     base = common.DATA / mode
-    data = {name: common.read_json(base / f"{name}.json") for name in ("queries", "web", "pdf", "celery", "profiles")}
+    names = ("queries", "web", "soak", "pdf", "celery", "profiles")
+    data = {name: common.read_json(base / f"{name}.json") for name in names}
     data["manifest"] = common.read_json(base / "manifest.json") or common.read_json(common.DATA / "manifest.json")
     out.write_text(render(mode, meta, data))
     return out

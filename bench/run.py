@@ -4,7 +4,8 @@
     make bench-quick    # .venv/bin/python bench/run.py --quick  (about 4 minutes)
 
 Steps, each in its own process, in this order: generate the data (bench/generate.py), queries per page
-(bench/queries.py), web load under gunicorn + locust (bench/web.py), committee report PDFs (bench/pdf.py), Celery
+(bench/queries.py), web load under gunicorn + locust (bench/web.py), a 5-minute soak of 20 users of every role
+together (bench/web.py --soak), committee report PDFs (bench/pdf.py), Celery
 with a real worker (bench/celery_bench.py), profiles of any page that missed its target (bench/profile.py), and
 the results file (bench/report.py). Everything runs against portal_bench and Redis db 5.
 
@@ -27,11 +28,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import common  # noqa: E402
 
-STEPS = ["generate", "queries", "web", "pdf", "celery", "profile", "report"]
+STEPS = ["generate", "queries", "web", "soak", "pdf", "celery", "profile", "report"]
+SOAK_SECONDS = {"full": 300, "quick": 30}  # issue #7: 20 users for 5 minutes on the benchmark data, 0 errors
 MODULES = {
     "generate": "bench.generate",
     "queries": "bench.queries",
     "web": "bench.web",
+    "soak": "bench.web",
     "pdf": "bench.pdf",
     "celery": "bench.celery_bench",
     "profile": "bench.profile",
@@ -153,9 +156,10 @@ def main() -> None:
         common.write_json(common.DATA / mode / "manifest.json", common.read_json(common.DATA / "manifest.json"))
     elif not manifest or manifest.get("mode") != mode:
         raise SystemExit(f"portal_bench does not hold {mode} data: run the generate step first")
-    for name in ("queries", "web", "pdf", "celery"):
+    for name in ("queries", "web", "soak", "pdf", "celery"):
         if name in steps:
-            meta["durations_s"][name] = step(name, mode)
+            extra = ("--soak", str(SOAK_SECONDS[mode])) if name == "soak" else ()
+            meta["durations_s"][name] = step(name, mode, *extra)
     if "profile" in steps:
         # Profile the pages that missed a target (or all four, when the web step did not run).
         from bench import report

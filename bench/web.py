@@ -85,8 +85,63 @@ def make_sessions(manifest: dict, users: int) -> dict:
             for officer in officers
         ],
     }
+    sessions["mixed"] = mixed_identities(manifest, users, session)
     connection.close()
     return sessions
+
+
+def mixed_identities(manifest: dict, users: int, session) -> list[dict]:
+    """The soak test's population: officers, board members and clerks using the portal together, each reading
+    the pages of their role (a path listed more than once is asked for more often)."""
+    strategy = manifest["main"][0]["slug"]
+    dashboard = f"/strategies/{strategy}/dashboard/"
+    owned = manifest["officer_deliverables"]
+    officers = sorted(owned, key=int)
+    board, clerks = manifest["users"]["board"], manifest["users"]["clerks"]
+    identities = []
+    for i in range(users):
+        if i % 10 in (8,):  # clerks: reports, the dashboard, now and then its CSV
+            paths = ["/reports/"] * 3 + [dashboard] * 6 + [dashboard + "deliverables.csv"]
+            identities.append({"session": session(clerks[i % len(clerks)]), "paths": paths})
+        elif i % 10 in (3, 6, 9):  # board members: the dashboard and its drill-downs, updates to review
+            paths = [dashboard] * 4 + [dashboard + "?status=red", dashboard + "?page=2", "/review/", "/"]
+            identities.append({"session": session(board[i % len(board)]), "paths": paths})
+        else:  # officers: their home and their deliverables, sometimes the strategy and its dashboard
+            officer = officers[i % len(officers)]
+            own = [f"/deliverables/{pk}/" for pk in owned[officer][:30]]
+            paths = ["/"] * 10 + own + [f"/strategies/{strategy}/"] * 2 + [dashboard] * 3 + ["/accessibility/"]
+            identities.append({"session": session(int(officer)), "paths": paths})
+    return identities
+
+
+def soak(mode: str, seconds: int) -> dict:
+    """Issue #7's load check: 20 users of every role together for `seconds` on the benchmark data, as served."""
+    import redis
+
+    cfg = SETTINGS[mode]
+    out = common.DATA / mode / "locust"
+    out.mkdir(parents=True, exist_ok=True)
+    manifest = common.read_json(common.DATA / "manifest.json")
+    sessions = make_sessions(manifest, cfg["users"])
+    sessions_file = common.DATA / "sessions.json"
+    common.write_json(sessions_file, sessions)
+    redis.Redis.from_url(common.BROKER_URL).flushdb()
+    log = common.DATA / mode / "gunicorn-soak.log"
+    server = start_gunicorn(log, CACHE_URL=common.BROKER_URL)
+    try:
+        warm_up(sessions["mixed"])
+        result = run_locust("mixed", cfg["users"], seconds, sessions_file, out / "mixed-soak")
+    finally:
+        stop(server)
+        redis.Redis.from_url(common.BROKER_URL).flushdb()
+    failures = out / "mixed-soak_failures.csv"
+    if failures.exists():
+        with open(failures, newline="") as handle:
+            result["failures"] = [dict(row) for row in csv.DictReader(handle)]
+    return {"users": cfg["users"], "duration_s": seconds, "workers": WORKERS, "mixed": result,
+            "population": {"officers": sum(1 for i in range(cfg["users"]) if i % 10 not in (3, 6, 8, 9)),
+                           "board": sum(1 for i in range(cfg["users"]) if i % 10 in (3, 6, 9)),
+                           "clerks": sum(1 for i in range(cfg["users"]) if i % 10 == 8)}}  # fmt: skip
 
 
 def start_gunicorn(log: Path, settings: str = SETTINGS_MODULE, **extra_env: str) -> subprocess.Popen:
@@ -265,8 +320,12 @@ def main() -> None:
     parser = common.mode_parser(__doc__)
     parser.add_argument("--out")
     parser.add_argument("--scenarios", help=f"comma-separated subset of {','.join(SCENARIOS)}, as served only")
+    parser.add_argument("--soak", type=int, metavar="SECONDS", help="only the mixed soak run (issue #7), this long")
     args = parser.parse_args()
     common.django_setup()
+    if args.soak:
+        common.write_json(Path(args.out or common.DATA / args.mode / "soak.json"), soak(args.mode, args.soak))
+        return
     only = args.scenarios.split(",") if args.scenarios else None
     if only and not args.out:
         parser.error("--scenarios needs --out, so the full run's web.json is kept")

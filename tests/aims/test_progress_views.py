@@ -1,3 +1,4 @@
+import datetime as dt
 import io
 import re
 
@@ -5,6 +6,7 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from aims.models import RAG, Evidence, ProgressUpdate, StagedUpload
@@ -264,6 +266,32 @@ def test_review_list_and_page_permissions(client, submitted, officer, outsider, 
     assert submitted.deliverable.title in client.get(list_url).content.decode()
     page = client.get(review_url).content.decode()
     assert "Accept" in page and "Return to officer" in page
+
+
+def test_review_list_is_paginated_oldest_first_with_a_count(
+    client, strategy, theme, open_period, board_member, django_assert_max_num_queries
+):
+    from aims.views import REVIEW_PAGE_SIZE
+
+    total = REVIEW_PAGE_SIZE + 1
+    for n in range(total):
+        deliverable = factories.DeliverableFactory(strategy=strategy, theme=theme, reference=f"R-{n:03d}")
+        factories.ProgressUpdateFactory(
+            deliverable=deliverable,
+            period=open_period,
+            state=ProgressUpdate.State.SUBMITTED,
+            submitted_at=timezone.now() - dt.timedelta(minutes=total - n),
+        )
+    client.force_login(board_member)
+    list_url = reverse("aims:review_list")
+    with django_assert_max_num_queries(10):
+        first = client.get(list_url).content.decode()
+    assert f"{total} updates are waiting for review, oldest first: showing 1 to {REVIEW_PAGE_SIZE}." in first
+    assert first.count('href="/updates/') == REVIEW_PAGE_SIZE
+    assert "R-000 " in first and f"R-{total - 1:03d} " not in first
+    assert 'aria-label="Page 2"' in first
+    second = client.get(list_url, {"page": 2}).content.decode()
+    assert second.count('href="/updates/') == 1 and f"R-{total - 1:03d} " in second
 
 
 def test_return_needs_a_comment_then_officer_sees_it_and_is_emailed(
