@@ -3,9 +3,15 @@
 A key always holds the data_version of every strategy the body shows (raised by any change in it, see
 aims/signals.py), today's date, and whatever about the reader changes what they see; so a cached body is never
 older than the data. The cache is per process by default (LocMemCache) and shared when CACHE_URL is set.
+
+A miss is computed once (single flight): the first reader takes a lock with cache.add and renders; readers who
+miss while it does wait for its body instead of all rendering the same thing at once. A reader who waits longer
+than WAIT_SECONDS (the renderer died, or is very slow) renders the body itself, so nobody is ever blocked by a
+lock left behind.
 """
 
 import hashlib
+import time
 from collections.abc import Callable
 
 from django.core.cache import cache
@@ -13,13 +19,48 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 SECONDS = 60 * 60
+LOCK_SECONDS = 30  # a lock outlives a renderer that died by at most this long
+WAIT_SECONDS = 10.0
+POLL_SECONDS = 0.05
+
+
+def body_keys(parts: list) -> tuple[str, str]:
+    """The cache keys of the body for `parts` today, and of the lock held while it is being rendered."""
+    raw = ":".join(str(p) for p in [*parts, timezone.localdate()])
+    key = "body:" + hashlib.sha256(raw.encode()).hexdigest()
+    return key, key + ":rendering"
 
 
 def cached_body(parts: list, render: Callable[[], str]) -> SafeString:
-    raw = ":".join(str(p) for p in [*parts, timezone.localdate()])
-    key = "body:" + hashlib.sha256(raw.encode()).hexdigest()
+    """The body for `parts` from the cache, else from `render()`: one reader renders while others wait for it."""
+    key, lock = body_keys(parts)
     body = cache.get(key)
     if body is None:
-        body = render()
-        cache.set(key, body, SECONDS)
+        body = _render_once(key, lock, render)
     return mark_safe(body)  # noqa: S308 - rendered by the portal's own templates, which escape user text
+
+
+def _render_once(key: str, lock: str, render: Callable[[], str]) -> str:
+    if cache.add(lock, 1, LOCK_SECONDS):
+        try:
+            body = cache.get(key)  # set by a renderer that finished since this reader missed
+            if body is None:
+                body = render()
+                cache.set(key, body, SECONDS)
+        finally:
+            cache.delete(lock)
+        return body
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(POLL_SECONDS)
+        # The lock is read first: the renderer sets the body before it lets go of the lock, so a lock gone
+        # with no body after it means the renderer failed, and there is no point waiting out the deadline.
+        rendering = cache.get(lock) is not None
+        body = cache.get(key)
+        if body is not None:
+            return body
+        if not rendering:
+            break
+    body = render()
+    cache.set(key, body, SECONDS)
+    return body

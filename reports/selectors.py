@@ -24,8 +24,21 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import CharField, Count, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    CharField,
+    Count,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from aims.models import RAG, Aim, Deliverable, ProgressUpdate, ReportingPeriod, Strategy, Theme
@@ -302,10 +315,10 @@ class ChaseItem:
         return {"": "No update", "draft": "Draft not submitted", "returned": "Returned, not resubmitted"}[self.state]
 
 
-def chase_list(*, strategy: Strategy, period: ReportingPeriod) -> list[tuple[object, list[ChaseItem]]]:
-    """Deliverables in scope with no submitted or accepted update for the period, grouped by owner."""
+def _chase_queryset(*, strategy: Strategy, period: ReportingPeriod) -> QuerySet[Deliverable]:
+    """Deliverables in scope with no submitted or accepted update for the period, by owner, then reference."""
     in_period = ProgressUpdate.objects.filter(deliverable=OuterRef("pk"), period=period).order_by()
-    qs = (
+    return (
         Deliverable.objects.filter(strategy=strategy, is_active=True)
         .filter(Q(start_date__isnull=True) | Q(start_date__lte=period.end_date))
         .annotate(update_state=Subquery(in_period.values("state")[:1]))
@@ -321,13 +334,73 @@ def chase_list(*, strategy: Strategy, period: ReportingPeriod) -> list[tuple[obj
             .order_by()
             .values("deliverable_id")
         )
-        .select_related("owner")
         .order_by("owner__last_name", "owner__first_name", "owner__username", "reference")
     )
+
+
+def chase_list(*, strategy: Strategy, period: ReportingPeriod) -> list[tuple[object, list[ChaseItem]]]:
+    """Deliverables in scope with no submitted or accepted update for the period, grouped by owner."""
     groups: dict[int, tuple[object, list[ChaseItem]]] = {}
-    for d in qs:
+    for d in _chase_queryset(strategy=strategy, period=period).select_related("owner"):
         groups.setdefault(d.owner_id, (d.owner, []))[1].append(ChaseItem(d, d.update_state or ""))
     return list(groups.values())
+
+
+CHASE_PAGE_SIZE = 50
+
+
+@dataclass
+class ChaseGroup:
+    """One owner's deliverables on a page of the chase list."""
+
+    owner: object
+    items: list[ChaseItem]
+    waiting: int  # all of the owner's deliverables waiting, on every page
+    continued: bool  # the owner's list began on an earlier page
+
+
+@dataclass
+class ChasePage:
+    """A page of the chase list for the dashboard, with how many deliverables and owners are waiting in all."""
+
+    deliverables: int  # waiting, on every page
+    owners: int
+    page: Page  # of deliverables; its paginator's count is `deliverables`
+    groups: list[ChaseGroup]
+
+
+def chase_list_page(
+    *, strategy: Strategy, period: ReportingPeriod, number: object = 1, per_page: int = CHASE_PAGE_SIZE
+) -> ChasePage:
+    """One page of the chase list (as chase_list, at most `per_page` deliverables), with the totals.
+
+    Two queries whatever the size: the counts, then the page's rows. An invalid or out-of-range page number
+    gives the first or last page, as Paginator.get_page does.
+    """
+    qs = _chase_queryset(strategy=strategy, period=period)
+    totals = qs.aggregate(deliverables=Count("pk"), owners=Count("owner", distinct=True))
+    paginator = Paginator(qs, per_page)
+    paginator.count = totals["deliverables"]  # already counted with the owners: no second COUNT query
+    page = paginator.get_page(number)
+    # Per owner, over the whole list rather than the page: how many are waiting, and each one's place in the
+    # owner's list, so an owner carried over from the previous page can say so. Window functions are
+    # evaluated before LIMIT and OFFSET, so they see every row.
+    first = (page.number - 1) * per_page
+    rows = list(
+        qs.select_related("owner").annotate(
+            owner_waiting=Window(Count("pk"), partition_by=[F("owner_id")]),
+            owner_position=Window(RowNumber(), partition_by=[F("owner_id")], order_by=F("reference").asc()),
+        )[first : first + per_page]
+    )
+    page.object_list = rows
+    groups: dict[int, ChaseGroup] = {}
+    for d in rows:
+        if d.owner_id not in groups:
+            groups[d.owner_id] = ChaseGroup(d.owner, [], d.owner_waiting, d.owner_position > 1)
+        groups[d.owner_id].items.append(ChaseItem(d, d.update_state or ""))
+    return ChasePage(
+        deliverables=totals["deliverables"], owners=totals["owners"], page=page, groups=list(groups.values())
+    )
 
 
 @dataclass

@@ -66,6 +66,8 @@ def _dashboard_context(request: HttpRequest, strategy, periods, period) -> dict:
     table_rows = page.object_list
     query = request.GET.copy()
     query.pop("page", None)
+    chase_query = request.GET.copy()
+    chase_query.pop("chase_page", None)
     trend = selectors.rag_trend(strategy=strategy, periods=periods, up_to=period)
     open_period = next((p for p in periods if p.is_open), None)
     return {
@@ -78,7 +80,12 @@ def _dashboard_context(request: HttpRequest, strategy, periods, period) -> dict:
         "furthest_behind": figures.furthest_behind,
         "trend": trend,
         "open_period": open_period,
-        "chase": selectors.chase_list(strategy=strategy, period=open_period) if open_period else [],
+        "chase": (
+            selectors.chase_list_page(strategy=strategy, period=open_period, number=request.GET.get("chase_page"))
+            if open_period
+            else None
+        ),
+        "querystring_without_chase_page": chase_query.urlencode(),
         "coverage": selectors.principle_coverage(strategy=strategy),
         "filter": filterset,
         "filter_description": active_filter_description(filterset),

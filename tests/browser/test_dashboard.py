@@ -145,3 +145,48 @@ def test_board_member_reads_filters_and_downloads_the_dashboard(page, live_serve
         ("DS-03", "Infrastructure", "A connected workforce"),
         ("DS-04", "Infrastructure", "A connected workforce"),
     ]
+
+
+def test_board_member_pages_through_a_long_chase_list(page, live_server, strategy, open_period, board_member):
+    """120 deliverables waiting: the chase list shows 50 at a time, each owner named on every page they are on."""
+    theme = factories.ThemeFactory(strategy=strategy, number=1, title="Online services")
+    for last_name, count in (("Able", 30), ("Baker", 60), ("Cole", 30)):
+        owner = factories.UserFactory(first_name="Officer", last_name=last_name)
+        for i in range(count):
+            factories.DeliverableFactory(
+                strategy=strategy, theme=theme, owner=owner, reference=f"{last_name}-{i:03}", title="Online forms"
+            )
+    sign_in_as(page, board_member.username, PASSWORD, "chase-board-home")
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Dashboard").click()
+    after_action(page, "chase-page-1")
+
+    chase = page.get_by_role("table", name="Deliverables waiting for an update, by owner")
+    expect(page.get_by_text("120 deliverables from 3 owners are waiting for an update.")).to_be_visible()
+    expect(chase.locator("tbody tr")).to_have_count(50)
+    expect(chase.get_by_role("rowheader")).to_have_count(2)
+    expect(chase.get_by_role("rowheader").nth(1)).to_contain_text("Officer Baker")
+    expect(chase.locator("tbody tr").last).to_contain_text("Baker-019 Online forms")
+
+    pages = page.get_by_role("navigation", name="Chase list pages")
+    expect(pages.get_by_role("link", name="Page 1")).to_have_attribute("aria-current", "page")
+    pages.get_by_role("link", name="Next page").click()
+    after_action(page, "chase-page-2")
+    expect(page).to_have_url(re.compile(r"[?&]chase_page=2#chase$"))
+    chase = page.get_by_role("table", name="Deliverables waiting for an update, by owner")
+    expect(chase.locator("tbody tr")).to_have_count(50)
+    expect(chase.get_by_role("rowheader")).to_have_text(
+        [re.compile(r"^Officer Baker \(continued\).*60 waiting$"), re.compile(r"^Officer Cole(?! \(continued)")]
+    )
+    expect(chase.locator("tbody tr").first).to_contain_text("Baker-020 Online forms")
+    expect(chase).to_be_in_viewport()  # the link led back to the chase list, not the top of the page
+    # The deliverables table keeps its own page.
+    expect(page.get_by_role("navigation", name="Pagination").get_by_role("link", name="Page 1")).to_have_attribute(
+        "aria-current", "page"
+    )
+
+    page.get_by_role("navigation", name="Chase list pages").get_by_role("link", name="Page 3").click()
+    after_action(page, "chase-page-3")
+    chase = page.get_by_role("table", name="Deliverables waiting for an update, by owner")
+    expect(chase.locator("tbody tr")).to_have_count(20)
+    expect(chase.get_by_role("rowheader")).to_have_text([re.compile(r"^Officer Cole \(continued\).*30 waiting$")])
+    expect(chase.locator("tbody tr").last).to_contain_text("Cole-029 Online forms")

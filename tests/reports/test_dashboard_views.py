@@ -1,8 +1,11 @@
 import csv
 import io
+import re
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from aims.models import Strategy
@@ -72,6 +75,9 @@ def test_dashboard_query_count_does_not_grow(client, strategy, open_period, boar
     assert response.status_code == 200
     assert response.context["summary"].total == n
     assert len(response.context["table_rows"]) == min(n, 50)  # paginated
+    chase = response.context["chase"]  # every fourth deliverable has no update
+    assert (chase.deliverables, chase.owners) == (n // 4, 5)
+    assert sum(len(group.items) for group in chase.groups) == min(n // 4, 50)
 
 
 def test_filters_drill_down(client, strategy, open_period, board_member):
@@ -137,3 +143,88 @@ def test_cached_dashboard_shows_a_change_at_once(client, strategy, open_period, 
     update.save()  # raises the strategy's data_version, so the cached body is not used
     page = client.get(url).content.decode()
     assert 'aria-label="1 Red' in page and 'aria-label="0 Green' in page
+
+
+def _chase_section(page: str) -> str:
+    return page[page.index('id="chase"') : page.index('id="coverage"')]
+
+
+def _waiting(strategy, owners_and_counts):
+    """Deliverables with no update, `count` for each owner, references in owner order."""
+    theme = factories.ThemeFactory(strategy=strategy)
+    for owner, count in owners_and_counts:
+        for i in range(count):
+            factories.DeliverableFactory(
+                strategy=strategy, theme=theme, owner=owner, reference=f"{owner.last_name}-{i:03}"
+            )
+
+
+def test_chase_list_is_paginated_by_its_own_page_number(client, strategy, open_period, board_member):
+    owners = [factories.UserFactory(first_name="Officer", last_name=name) for name in ("Able", "Baker", "Cole")]
+    _waiting(strategy, [(owners[0], 30), (owners[1], 60), (owners[2], 30)])  # 120; Baker spans pages 1 to 2
+    client.force_login(board_member)
+    url = reverse("reports:dashboard", args=[strategy.slug])
+
+    chase = _chase_section(client.get(url).content.decode())
+    assert "120 deliverables from 3 owners are waiting for an update." in chase
+    assert "Deliverables waiting for an update, by owner" in chase
+    assert chase.count('<tr class="govuk-table__row">') == 1 + 50  # the header row and 50 deliverables
+    assert "Able-000" in chase and "Baker-019" in chase and "Baker-020" not in chase
+    assert 'aria-label="Chase list pages"' in chase
+    assert 'href="?chase_page=2#chase" rel="next"' in chase and 'href="?chase_page=3#chase"' in chase
+
+    # Page 2 of the chase list with page 2 of the deliverables table: each keeps the other's page number.
+    response = client.get(url, {"period": open_period.pk, "page": 2, "chase_page": 2})
+    page = response.content.decode()
+    chase = _chase_section(page)
+    assert response.context["page_obj"].number == 2 and response.context["chase"].page.number == 2
+    assert chase.count('<tr class="govuk-table__row">') == 1 + 50
+    assert "Baker-019" not in chase and "Baker-020" in chase and "Cole-009" in chase and "Cole-010" not in chase
+    # Baker's name heads the first row of the page again, marked as continued, with Baker's total.
+    assert re.search(r'rowspan="40" class="govuk-table__header">Officer Baker \(continued\).*?60 waiting', chase, re.S)
+    assert f'href="?period={open_period.pk}&amp;page=2&amp;chase_page=1#chase" rel="prev"' in chase
+    assert f'href="?period={open_period.pk}&amp;page=2&amp;chase_page=3#chase" rel="next"' in chase
+    deliverables = page[page.index('id="deliverables"') :]
+    assert f'href="?period={open_period.pk}&amp;chase_page=2&amp;page=3"' in deliverables
+
+    chase = _chase_section(client.get(url, {"chase_page": 3}).content.decode())
+    assert chase.count('<tr class="govuk-table__row">') == 1 + 20
+    assert "Cole-010" in chase and "Cole-029" in chase and 'rel="next"' not in chase
+
+
+@pytest.mark.parametrize(
+    ("counts", "sentence"),
+    [
+        ([1], "1 deliverable from 1 owner is waiting for an update."),
+        ([2], "2 deliverables from 1 owner are waiting for an update."),
+        ([1, 1], "2 deliverables from 2 owners are waiting for an update."),
+    ],
+)
+def test_chase_list_summary_sentence(client, strategy, open_period, board_member, counts, sentence):
+    _waiting(strategy, [(factories.UserFactory(), n) for n in counts])
+    client.force_login(board_member)
+    chase = _chase_section(client.get(reverse("reports:dashboard", args=[strategy.slug])).content.decode())
+    assert sentence in chase
+    assert "govuk-pagination" not in chase  # one page: no pagination
+
+
+def test_chase_list_when_everyone_has_reported(client, strategy, open_period, board_member, deliverable):
+    factories.ProgressUpdateFactory(deliverable=deliverable, period=open_period, state="submitted")
+    client.force_login(board_member)
+    chase = _chase_section(client.get(reverse("reports:dashboard", args=[strategy.slug])).content.decode())
+    assert "Everyone has submitted an update." in chase and "<table" not in chase
+
+
+def test_chase_list_query_count_does_not_grow_with_its_pages(client, strategy, open_period, board_member):
+    owner = factories.UserFactory()
+    _waiting(strategy, [(owner, 3)])
+    client.force_login(board_member)
+    url = reverse("reports:dashboard", args=[strategy.slug])
+    client.get(url)  # the first request after signing in also saves the session
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url, {"chase_page": 1}).context["chase"].deliverables == 3  # computed, not cached
+    _waiting(strategy, [(factories.UserFactory(), 110), (factories.UserFactory(), 40)])
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(url, {"chase_page": 2})
+    assert response.context["chase"].page.number == 2 and response.context["chase"].deliverables == 153
+    assert len(large) == len(small), [q["sql"] for q in large.captured_queries]

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from accounts.models import User
 from aims.models import ProgressUpdate, ReportingPeriod
 from reports import selectors
 from tests import factories
@@ -143,3 +144,52 @@ def test_chase_list_includes_deliverables_with_no_update_at_all(world):
     items = {i.deliverable.reference: i.state_label for _, group in chase for i in group}
     assert items == {"D3": "Draft not submitted", "D9": "No update"}
     assert never.owner in [owner for owner, _ in chase]
+
+
+def _flat(groups):
+    return [(str(owner), i.deliverable.reference, i.state) for owner, items in groups for i in items]
+
+
+def test_chase_list_page_pages_through_the_chase_list_by_owner(world, django_assert_num_queries):
+    strategy, cur, t1 = world["strategy"], world["cur"], world["t1"]
+    User.objects.filter(username="owner").update(first_name="Olu", last_name="Mensah")  # owns D3 (draft)
+    adams = factories.UserFactory(username="adams", first_name="Ann", last_name="Adams")
+    zed = factories.UserFactory(username="zed", first_name="Zoe", last_name="Zed")
+    for ref in ("A3", "A1", "A2"):
+        factories.DeliverableFactory(strategy=strategy, theme=t1, owner=adams, reference=ref)
+    returned = factories.DeliverableFactory(strategy=strategy, theme=t1, owner=zed, reference="Z1")
+    factories.ProgressUpdateFactory(deliverable=returned, period=cur, state="returned")
+    submitted = factories.DeliverableFactory(strategy=strategy, theme=t1, owner=zed, reference="Z2")
+    factories.ProgressUpdateFactory(deliverable=submitted, period=cur, state="submitted")
+
+    pages = []
+    for number in (1, 2, 3):
+        with django_assert_num_queries(2):  # the counts, then the page
+            chase = selectors.chase_list_page(strategy=strategy, period=cur, number=number, per_page=2)
+        assert (chase.deliverables, chase.owners, chase.page.paginator.num_pages) == (5, 3, 3)
+        assert chase.page.number == number
+        pages.append([(str(g.owner), [i.deliverable.reference for i in g.items], g.waiting, g.continued)
+                      for g in chase.groups])  # fmt: skip
+    assert pages == [
+        [("Ann Adams", ["A1", "A2"], 3, False)],
+        [("Ann Adams", ["A3"], 3, True), ("Olu Mensah", ["D3"], 1, False)],  # Ann's list goes on from page 1
+        [("Zoe Zed", ["Z1"], 1, False)],
+    ]
+    everything = selectors.chase_list_page(strategy=strategy, period=cur, per_page=50)
+    assert _flat((g.owner, g.items) for g in everything.groups) == _flat(
+        selectors.chase_list(strategy=strategy, period=cur)
+    )
+    assert [i.state_label for g in everything.groups for i in g.items] == [
+        "No update", "No update", "No update", "Draft not submitted", "Returned, not resubmitted",
+    ]  # fmt: skip
+    # Like Paginator.get_page: past the end is the last page, nonsense is the first.
+    assert selectors.chase_list_page(strategy=strategy, period=cur, number="99", per_page=2).page.number == 3
+    assert selectors.chase_list_page(strategy=strategy, period=cur, number="x", per_page=2).page.number == 1
+
+
+def test_chase_list_page_with_nobody_waiting(world):
+    update = ProgressUpdate.objects.get(deliverable=world["d3"], period=world["cur"])
+    update.state = "submitted"
+    update.save()
+    chase = selectors.chase_list_page(strategy=world["strategy"], period=world["cur"])
+    assert (chase.deliverables, chase.owners, chase.groups, chase.page.has_other_pages()) == (0, 0, [], False)
