@@ -8,9 +8,14 @@ A miss is computed once (single flight): the first reader takes a lock with cach
 miss while it does wait for its body instead of all rendering the same thing at once. A reader who waits longer
 than WAIT_SECONDS (the renderer died, or is very slow) renders the body itself, so nobody is ever blocked by a
 lock left behind.
+
+The cache is a speed-up, never a dependency: if the cache server (CACHE_URL) is down, readers render their page
+from the database and the failure is logged, so the portal keeps working without Redis.
 """
 
+import contextlib
 import hashlib
+import logging
 import time
 from collections.abc import Callable
 
@@ -22,6 +27,19 @@ SECONDS = 60 * 60
 LOCK_SECONDS = 30  # a lock outlives a renderer that died by at most this long
 WAIT_SECONDS = 10.0
 POLL_SECONDS = 0.05
+logger = logging.getLogger(__name__)
+
+
+class CacheDown(Exception):
+    """The cache backend failed (e.g. Redis unreachable)."""
+
+
+def _cache(method: str, *args):
+    try:
+        return getattr(cache, method)(*args)
+    except Exception as exc:  # whatever the backend raises: redis.ConnectionError, TimeoutError, OSError...
+        logger.warning("page cache unavailable (%s), rendering without it", exc.__class__.__name__)
+        raise CacheDown from exc
 
 
 def body_keys(parts: list) -> tuple[str, str]:
@@ -34,33 +52,42 @@ def body_keys(parts: list) -> tuple[str, str]:
 def cached_body(parts: list, render: Callable[[], str]) -> SafeString:
     """The body for `parts` from the cache, else from `render()`: one reader renders while others wait for it."""
     key, lock = body_keys(parts)
-    body = cache.get(key)
-    if body is None:
-        body = _render_once(key, lock, render)
+    try:
+        body = _cache("get", key)
+        if body is None:
+            body = _render_once(key, lock, render)
+    except CacheDown:
+        body = render()
     return mark_safe(body)  # noqa: S308 - rendered by the portal's own templates, which escape user text
 
 
 def _render_once(key: str, lock: str, render: Callable[[], str]) -> str:
-    if cache.add(lock, 1, LOCK_SECONDS):
+    if _cache("add", lock, 1, LOCK_SECONDS):
+        body = None
         try:
-            body = cache.get(key)  # set by a renderer that finished since this reader missed
+            body = _cache("get", key)  # set by a renderer that finished since this reader missed
             if body is None:
                 body = render()
-                cache.set(key, body, SECONDS)
+                _cache("set", key, body, SECONDS)
+        except CacheDown:
+            if body is None:
+                raise
         finally:
-            cache.delete(lock)
+            with contextlib.suppress(CacheDown):
+                _cache("delete", lock)
         return body
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
         time.sleep(POLL_SECONDS)
         # The lock is read first: the renderer sets the body before it lets go of the lock, so a lock gone
         # with no body after it means the renderer failed, and there is no point waiting out the deadline.
-        rendering = cache.get(lock) is not None
-        body = cache.get(key)
+        rendering = _cache("get", lock) is not None
+        body = _cache("get", key)
         if body is not None:
             return body
         if not rendering:
             break
     body = render()
-    cache.set(key, body, SECONDS)
+    with contextlib.suppress(CacheDown):
+        _cache("set", key, body, SECONDS)
     return body

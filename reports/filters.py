@@ -29,7 +29,11 @@ class DeliverableFilter(django_filters.FilterSet):
         self.filters["owner"].queryset = (
             get_user_model().objects.filter(owned_deliverables__strategy=strategy).distinct()
         )
-        services = strategy.deliverables.exclude(lead_service="").values_list("lead_service", flat=True).distinct()
+        # order_by() first: Deliverable's default ordering would put its columns into the DISTINCT (one choice
+        # per deliverable instead of per service).
+        services = (
+            strategy.deliverables.exclude(lead_service="").order_by().values_list("lead_service", flat=True).distinct()
+        )
         self.filters["lead_service"].extra["choices"] = [(s, s) for s in sorted(services)]
 
 

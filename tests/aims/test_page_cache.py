@@ -128,3 +128,33 @@ def test_when_the_renderer_fails_the_waiting_reader_renders_at_once(monkeypatch)
 def _no_leftover_lock():
     yield
     cache.delete(body_keys(PARTS)[1])
+
+
+def test_a_cache_that_is_down_costs_speed_not_the_page(monkeypatch, caplog):
+    """With the cache server (CACHE_URL, Redis) unreachable, pages render from the database, and say so in
+    the log; an error of the page's own rendering is not mistaken for the cache failing."""
+
+    class Unreachable:
+        def __getattr__(self, name):
+            def fail(*args, **kwargs):
+                raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+            return fail
+
+    monkeypatch.setattr(page_cache, "cache", Unreachable())
+    render = Renderer("<p>computed</p>")
+    assert cached_body(PARTS, render) == "<p>computed</p>" and render.calls == 1
+    assert "page cache unavailable (ConnectionError)" in caplog.text
+    with pytest.raises(RuntimeError, match="rendering failed"):
+        cached_body(PARTS, Renderer("x", fail=True))
+
+
+def test_a_cache_that_fails_after_rendering_still_returns_the_body(monkeypatch):
+    def broken_set(*args, **kwargs):
+        raise ConnectionError("Redis went away")
+
+    monkeypatch.setattr(page_cache.cache, "set", broken_set)
+    render = Renderer("<p>once</p>")
+    assert cached_body(PARTS, render) == "<p>once</p>" and render.calls == 1
+    key, lock = body_keys(PARTS)
+    assert cache.get(lock) is None  # the lock was released

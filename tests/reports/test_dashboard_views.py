@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from aims.models import Strategy
+from aims.models import Deliverable, Strategy
 from reports.exports import CSV_COLUMNS, spreadsheet_safe
 from tests import factories
 
@@ -228,3 +228,12 @@ def test_chase_list_query_count_does_not_grow_with_its_pages(client, strategy, o
         response = client.get(url, {"chase_page": 2})
     assert response.context["chase"].page.number == 2 and response.context["chase"].deliverables == 153
     assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
+
+
+def test_lead_service_filter_offers_each_service_once(strategy, theme):
+    from reports.filters import DeliverableFilter
+
+    for service in ["ICT", "ICT", "Housing", "ICT", ""]:
+        factories.DeliverableFactory(strategy=strategy, theme=theme, lead_service=service)
+    filterset = DeliverableFilter(None, queryset=Deliverable.objects.none(), strategy=strategy, as_at=None)
+    assert filterset.filters["lead_service"].extra["choices"] == [("Housing", "Housing"), ("ICT", "ICT")]
