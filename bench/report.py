@@ -431,7 +431,7 @@ def render(mode: str, meta: dict, data: dict) -> str:
                 + "; ".join(f"`{name}` {ms:,.0f} ms" for ms, name in p["app_functions"][1:7]),
                 "",
             ]
-    diagnosis = common.BENCH / "diagnosis.md"
+    diagnosis = common.BENCH / "diagnosis.md"  # hand-written for the run it follows; earlier ones in history/
     if diagnosis.exists() and mode == "full":
         out += ["", diagnosis.read_text().strip()]
     elif diagnosis.exists():
