@@ -1,11 +1,14 @@
 """When the database or Redis is down, answer with the GOV.UK "service unavailable" page (503), not a 500.
 
 Nothing is half-saved: views write inside transactions, so a request that fails here has changed nothing, and
-the page recovers by itself when the service returns (Django reconnects on the next request).
+the page recovers by itself when the service returns (Django reconnects on the next request; CONN_HEALTH_CHECKS
+replaces a persistent connection that the database dropped while it was idle).
 """
 
 import logging
+import sys
 
+from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -19,33 +22,56 @@ except ImportError:  # pragma: no cover - both are installed with celery[redis]
     BrokerError = RedisConnectionError = OSError
 
 UNAVAILABLE = (OperationalError, InterfaceError, BrokerError, RedisConnectionError)
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 
 
-def service_unavailable_response() -> HttpResponse:
-    response = HttpResponse(render_to_string("503.html"), status=503)
+def service_unavailable_response(*, change_not_saved: bool = False) -> HttpResponse:
+    # A plain context, no request: the page must render with the database and Redis down.
+    body = render_to_string("503.html", {"change_not_saved": change_not_saved})
+    response = HttpResponse(body, status=503)
     response["Retry-After"] = "60"
+    response["Cache-Control"] = "no-store"
     return response
 
 
+def _note_unavailable(sender, request=None, **kwargs):
+    """Remember on the request that an outage caused the exception Django is about to turn into a 500.
+
+    Django converts an exception raised inside any middleware (the session and user are loaded from the database
+    in SessionIdleTimeoutMiddleware; the session is saved in SessionMiddleware) into a 500 response right there,
+    so it never reaches ServiceUnavailableMiddleware as an exception: this signal, sent from inside the `except`
+    block, is the one place that still sees it.
+    """
+    exc = sys.exc_info()[1]
+    if request is not None and isinstance(exc, UNAVAILABLE):
+        request.service_unavailable_error = exc
+
+
+got_request_exception.connect(_note_unavailable, dispatch_uid="portal-service-unavailable")
+
+
 class ServiceUnavailableMiddleware:
+    """First in MIDDLEWARE, so it sees every response on its way out."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        try:
-            return self.get_response(request)
-        except UNAVAILABLE as exc:
-            return self._unavailable(exc)
+        response = self.get_response(request)
+        exc = getattr(request, "service_unavailable_error", None)
+        if exc is not None and response.status_code == 500:
+            return self._unavailable(request, exc)
+        return response
 
     def process_exception(self, request, exception):
-        # Views' exceptions arrive here; __call__ catches those raised by other middleware (sessions, auth).
+        # Exceptions raised by views arrive here, before Django makes them into a 500.
         if isinstance(exception, UNAVAILABLE):
-            return self._unavailable(exception)
+            return self._unavailable(request, exception)
         return None
 
-    def _unavailable(self, exc) -> HttpResponse:
-        logger.error("Service unavailable: %s: %s", exc.__class__.__name__, exc)
-        return service_unavailable_response()
+    def _unavailable(self, request, exc) -> HttpResponse:
+        logger.error("Service unavailable: %s %s: %s: %s", request.method, request.path, exc.__class__.__name__, exc)
+        return service_unavailable_response(change_not_saved=request.method not in SAFE_METHODS)
 
 
 class SessionIdleTimeoutMiddleware:
