@@ -12,6 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from aims.models import ReportingPeriod, Strategy
@@ -22,6 +23,10 @@ logger = logging.getLogger(__name__)
 
 # A version still "generating" this long after it started has lost its worker.
 STUCK_AFTER = dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+# A version still queued this long after it was asked for was lost with its message (the broker's data was lost,
+# or nothing has been running a worker): fail it so "Generate PDF" can be pressed again. If the message does
+# arrive later, the task finds the version failed and does nothing.
+QUEUED_STUCK_AFTER = dt.timedelta(hours=1)
 
 
 def report_defaults(*, strategy: Strategy, period: ReportingPeriod, user) -> dict:
@@ -88,8 +93,11 @@ def _enqueue(version_id: int) -> None:
     from reports.tasks import report_version_generate_task
 
     try:
-        report_version_generate_task.delay(version_id)
-    except (BrokerError, RedisError, OSError):
+        # ignore_result: the web never reads the task's result (the version row says how it went), and asking
+        # for one made Celery subscribe to the result store, which with Redis down retried for ~19 s and then
+        # raised RuntimeError (found by tests/integration/test_real_outage.py).
+        report_version_generate_task.apply_async((version_id,), ignore_result=True)
+    except (BrokerError, RedisError, OSError, RuntimeError):
         logger.exception("Could not queue report version %s", version_id)
         report_version_fail(
             version_id=version_id,
@@ -175,18 +183,24 @@ def report_version_fail(*, version_id: int, reason: str) -> None:
 
 
 def report_versions_reap(*, now: dt.datetime | None = None) -> int:
-    """Fail versions whose worker died, so none stays "generating" for ever. Locked rows are still running."""
+    """Fail versions whose worker died, or whose task was lost before any worker took it, so none stays
+    "generating" or "queued" for ever. Locked rows are still running."""
     now = now or timezone.now()
     reaped = 0
     with transaction.atomic():
         stuck = ReportVersion.objects.select_for_update(skip_locked=True).filter(
-            status=ReportVersion.Status.GENERATING, started_at__lt=now - STUCK_AFTER
+            Q(status=ReportVersion.Status.GENERATING, started_at__lt=now - STUCK_AFTER)
+            | Q(status=ReportVersion.Status.QUEUED, requested_at__lt=now - QUEUED_STUCK_AFTER)
         )
         for version in stuck:
+            started = version.status == ReportVersion.Status.GENERATING
             version.status = ReportVersion.Status.FAILED
             version.failure_reason = (
                 "The report generator stopped before it finished (the server may have restarted). "
                 "Nothing was lost: choose “Generate PDF” to try again."
+                if started
+                else "The report was never picked up by the report generator (the task service may have "
+                "restarted). Nothing was lost: choose “Generate PDF” to try again."
             )
             version.finished_at = now
             version.save(update_fields=["status", "failure_reason", "finished_at"])

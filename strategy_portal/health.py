@@ -1,5 +1,10 @@
-"""A health endpoint for load balancers: 200 when the database, Redis (when configured as the broker) and a shared
-cache (when CACHE_URL is set) answer; 503 otherwise, naming what is down and nothing more."""
+"""A health endpoint for load balancers and monitoring.
+
+503 "unavailable" when the database does not answer: no page can be served, take this web process out.
+200 "degraded" when only Redis (the task queue, or the shared cache when CACHE_URL is set) does not answer: pages
+still work (the page cache is a speed-up, "Generate PDF" says it cannot queue), and every web process sees the same
+Redis, so taking them out would turn a partial outage into a whole one; monitoring reads "checks" to raise the
+alarm. 200 "ok" when everything answers. Names what is down and nothing more."""
 
 from django.conf import settings
 from django.core.cache import cache
@@ -28,13 +33,13 @@ def health(request):
         except Exception:  # noqa: BLE001
             checks["broker"] = "unavailable"
     if settings.CACHES["default"]["BACKEND"] not in PER_PROCESS_CACHES:
-        # Every page reads the shared cache (the header, page bodies): without it they answer 503.
+        # Pages read the shared cache (the header, page bodies) and render without it when it is down.
         try:
             cache.get("health-check")
             checks["cache"] = "ok"
         except Exception:  # noqa: BLE001
             checks["cache"] = "unavailable"
+    if checks["database"] != "ok":
+        return JsonResponse({"status": "unavailable", "checks": checks}, status=503)
     healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", "checks": checks}, status=200 if healthy else 503
-    )
+    return JsonResponse({"status": "ok" if healthy else "degraded", "checks": checks}, status=200)

@@ -6,9 +6,10 @@ while gunicorn keeps serving, and everything is checked over plain HTTP as a per
   and says it was not saved. PostgreSQL started again: without restarting the portal, pages answer 200 within
   seconds (503 until then, never 500) and the update saved before the outage is there. A restart while the portal
   is idle is not seen at all (persistent connections are health-checked).
-- redis-server killed: /health/ answers 503; pages that do not need Redis keep working; with CACHE_URL on the same
-  Redis (a second portal process) every page reads the shared cache and answers 503, not 500. "Generate PDF" says
-  the report could not be generated (the version is failed, not left queued). redis-server started again on the
+- redis-server killed: /health/ answers 200 "degraded" naming what is down (pages still work, so a load balancer
+  must not take the web processes out); pages keep working, also with CACHE_URL on the same Redis (a second portal
+  process): the page cache is a speed-up, pages render from the database without it. "Generate PDF" says the
+  report could not be generated (the version is failed, not left queued). redis-server started again on the
   same port, empty: both portals recover without a restart and "Generate PDF" queues the task.
 
 The machine's own PostgreSQL (5432) and Redis (6379) are never touched.
@@ -649,28 +650,29 @@ def test_redis_outage_health_reports_it_pages_without_redis_work_and_all_recover
     report_url, report_id = create_report(clerk, "OUT/1")
     cached = Client(shared_cache.base, clerk.jar)  # the clerk, on the portal that shares its cache in Redis
     assert cached.get("/").status == 200
-    secrets = (str(pg.port), str(rd.port), str(rd.dir))
 
     with redis_down(rd):
-        assert health(portal) == (503, {"status": "unavailable", "checks": {"database": "ok", "broker": "unavailable"}})
+        assert health(portal) == (200, {"status": "degraded", "checks": {"database": "ok", "broker": "unavailable"}})
         down = {"database": "ok", "broker": "unavailable", "cache": "unavailable"}
-        assert health(shared_cache) == (503, {"status": "unavailable", "checks": down})
+        assert health(shared_cache) == (200, {"status": "degraded", "checks": down})
 
         # As deployed by default (a cache in each process), only the task queue needs Redis: pages keep working.
         for client, path in ((officer, "/"), (officer, "/strategies/"), (officer, "/dashboard/"), (clerk, report_url)):
             page = client.get(path)
             assert page.status == 200, f"{path} answered {page.status} with Redis down"
             assert page.seconds < PROMPT_SECONDS
-        # With CACHE_URL on the same Redis, every page reads the shared cache (the header's organisation name, page
-        # bodies), so the whole portal is unavailable until Redis returns: the 503 page, not a 500.
-        for path in ("/", report_url):
-            assert_unavailable_page(cached.get(path), secrets=secrets)
-        assert_unavailable_page(Client(shared_cache.base).get("/sign-in/"), secrets=secrets)
+        # With CACHE_URL on the same Redis the pages read the shared cache (the header's organisation name, page
+        # bodies) and, finding it down, render from the database: still working, a little slower.
+        for path in ("/", report_url, "/dashboard/"):
+            page = cached.get(path)
+            assert page.status == 200, f"{path} answered {page.status} with the shared cache down"
+            assert page.seconds < PROMPT_SECONDS
+        assert Client(shared_cache.base).get("/sign-in/").status == 200
 
         rd.start()  # the same port, empty, as after a crash; neither portal is restarted
-        wait_until(lambda: health(portal)[0] == 200, RECOVERY_SECONDS, "/health/ to recover")
-        wait_until(lambda: health(shared_cache)[0] == 200, RECOVERY_SECONDS, "/health/ (shared cache) to recover")
-        wait_until(lambda: cached.get("/").status == 200, RECOVERY_SECONDS, "pages on the shared cache to recover")
+        wait_until(lambda: health(portal)[1]["status"] == "ok", RECOVERY_SECONDS, "/health/ to recover")
+        wait_until(lambda: health(shared_cache)[1]["status"] == "ok", RECOVERY_SECONDS,
+                   "/health/ (shared cache) to recover")  # fmt: skip
     assert health(portal) == (200, {"status": "ok", "checks": {"database": "ok", "broker": "ok"}})
     assert health(shared_cache) == (200, {"status": "ok", "checks": {"database": "ok", "broker": "ok", "cache": "ok"}})
     for path in ("/", report_url):

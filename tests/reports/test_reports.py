@@ -207,6 +207,18 @@ def test_a_version_whose_worker_died_is_failed_with_a_reason(strategy, closed_pe
     assert fresh.status == "generating"
 
 
+def test_a_version_whose_task_was_lost_before_any_worker_took_it_is_failed(strategy, closed_period, clerk):
+    report = make_report(strategy, closed_period, clerk)
+    lost = ReportVersion.objects.create(report=report, number=1, requested_by=clerk, status="queued")
+    ReportVersion.objects.filter(pk=lost.pk).update(requested_at=timezone.now() - dt.timedelta(hours=2))
+    waiting = ReportVersion.objects.create(report=report, number=2, requested_by=clerk, status="queued")
+    assert services.report_versions_reap() == 1
+    lost.refresh_from_db()
+    waiting.refresh_from_db()
+    assert lost.status == "failed" and "never picked up" in lost.failure_reason
+    assert waiting.status == "queued"
+
+
 def test_the_renderer_fetches_only_the_portals_static_files():
     assert portal_url_fetcher("/static/css/portal.css")["string"]
     for url in ["http://169.254.169.254/latest", "https://example.org/x.png", "file:///etc/passwd",
