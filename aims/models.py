@@ -279,7 +279,11 @@ class ProgressUpdate(models.Model):
                 name="update_complete_is_100_percent",
             ),
         ]
-        indexes = [models.Index(fields=["period", "state"])]
+        indexes = [
+            models.Index(fields=["period", "state"]),
+            # "Updates to review": the few submitted updates, oldest first, without probing every deliverable.
+            models.Index(fields=["submitted_at"], condition=Q(state="submitted"), name="update_awaiting_review"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.deliverable.reference} – {self.period}"

@@ -230,12 +230,15 @@ def deliverable_history(*, deliverable: Deliverable, limit: int = 50) -> list[Hi
 def updates_to_review(*, user) -> QuerySet[ProgressUpdate]:
     """Submitted updates in the strategies where the person is a board member, oldest first."""
     from accounts.models import Role
+    from accounts.rules import roles_by_strategy
 
     qs = ProgressUpdate.objects.filter(state=ProgressUpdate.State.SUBMITTED)
     if not user.is_superuser:
-        qs = qs.filter(
-            deliverable__strategy__memberships__user=user, deliverable__strategy__memberships__role=Role.BOARD
-        )
+        # The strategy ids as literals (the roles are read once per request anyway), not a join through
+        # memberships, whose row count PostgreSQL guesses as 1: it then probed every deliverable of the strategies
+        # instead of starting from the few submitted updates (partial index update_awaiting_review).
+        boards = [strategy_id for strategy_id, roles in roles_by_strategy(user).items() if Role.BOARD in roles]
+        qs = qs.filter(deliverable__strategy_id__in=boards)
     return qs.select_related("deliverable__strategy", "deliverable__owner", "period", "author").order_by(
         "deliverable__strategy__title", "submitted_at"
     )
