@@ -87,14 +87,17 @@ def officer_deliverable_versions(*, user) -> list[tuple[int, int]]:
     return sorted(owned.union(contributed))
 
 
-def officer_deliverable_list(*, user) -> list[tuple[Strategy, list[OfficerDeliverable]]]:
+def officer_deliverable_list(*, user, ids: list[int] | None = None) -> list[tuple[Strategy, list[OfficerDeliverable]]]:
     """The deliverables a person owns or contributes to, grouped by strategy, each with its state for the open
-    period; returned updates first, then not started, drafts, submitted and accepted. Fixed query count."""
+    period; returned updates first, then not started, drafts, submitted and accepted. Fixed query count.
+    `ids`: the active deliverables they own or contribute to, when the caller has read them already."""
     finished = ProgressUpdate.objects.filter(  # an accepted update said complete, so nothing more is due
         deliverable=OuterRef("pk"), rag_status="complete", state=ProgressUpdate.State.ACCEPTED
     ).order_by()
     deliverables = list(
-        Deliverable.objects.filter(pk__in=[pk for pk, _ in officer_deliverable_versions(user=user)])
+        Deliverable.objects.filter(
+            pk__in=ids if ids is not None else [pk for pk, _ in officer_deliverable_versions(user=user)]
+        )
         .exclude(Exists(finished))
         .select_related("strategy__organisation", "theme", "owner")
         .order_by("strategy__title", "reference")

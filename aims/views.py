@@ -20,11 +20,13 @@ REVIEW_PAGE_SIZE = 50
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     is_board_member = rules.is_board_member_anywhere(request.user)
+    strategies = list(selectors.strategy_list(user=request.user))
+    versions = selectors.officer_deliverable_versions(user=request.user)
 
     def render_body() -> str:
         context = {
-            "groups": selectors.officer_deliverable_list(user=request.user),
-            "strategies": list(selectors.strategy_list(user=request.user)),
+            "groups": selectors.officer_deliverable_list(user=request.user, ids=[pk for pk, _ in versions]),
+            "strategies": strategies,
             "is_board_member": is_board_member,
         }
         return render_to_string("aims/includes/home_body.html", context, request=request)
@@ -32,17 +34,8 @@ def home(request: HttpRequest) -> HttpResponse:
     # Keyed on what the body shows rather than on whole strategies, so another officer's update does not evict
     # this one: the strategies listed (as shown), and the version of each deliverable the person works on, which
     # any change to it, its progress or its strategy's periods raises (aims/signals.py).
-    parts = [
-        "home",
-        request.user.pk,
-        is_board_member,
-        list(
-            selectors.strategy_list(user=request.user).values_list(
-                "pk", "slug", "title", "cadence", "organisation__name"
-            )
-        ),
-        selectors.officer_deliverable_versions(user=request.user),
-    ]
+    shown = [(s.pk, s.slug, s.title, s.cadence, s.organisation.name) for s in strategies]
+    parts = ["home", request.user.pk, is_board_member, shown, versions]
     return render(request, "aims/home.html", {"body": cached_body(parts, render_body)})
 
 

@@ -142,6 +142,9 @@ def test_a_cache_that_is_down_costs_speed_not_the_page(monkeypatch, caplog):
             return fail
 
     monkeypatch.setattr(page_cache, "cache", Unreachable())
+    # Another test's dictConfig (LOGGING) may have disabled loggers that existed before it: not this one's concern.
+    monkeypatch.setattr(page_cache.logger, "disabled", False)
+    caplog.set_level("WARNING", logger=page_cache.logger.name)
     render = Renderer("<p>computed</p>")
     assert cached_body(PARTS, render) == "<p>computed</p>" and render.calls == 1
     assert "page cache unavailable (ConnectionError)" in caplog.text
