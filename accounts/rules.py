@@ -23,7 +23,8 @@ def roles_by_strategy(user) -> dict[int, set[str]]:
     cached = getattr(user, "_portal_roles", None)
     if cached is None:
         cached = {}
-        for strategy_id, role in Membership.objects.filter(user=user).values_list("strategy_id", "role"):
+        # order_by(): Membership's default ordering would join strategy, organisation and user on every page.
+        for strategy_id, role in Membership.objects.filter(user=user).order_by().values_list("strategy_id", "role"):
             cached.setdefault(strategy_id, set()).add(role)
         user._portal_roles = cached
     return cached

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from accounts.rules import visible_strategies
+from accounts.rules import roles_by_strategy, visible_strategies
 from aims.models import Aim, Deliverable, Evidence, ProgressUpdate, ReportingPeriod, Strategy, Theme
 from principles.models import DeliverablePrinciple
 
@@ -77,26 +77,39 @@ class OfficerDeliverable:
         }[self.state]
 
 
-def officer_deliverable_versions(*, user) -> list[tuple[int, int]]:
-    """(pk, data_version) of every active deliverable the person owns or contributes to, by pk: keys their home
-    page. A UNION of two index lookups: an OR of owner and contributor made PostgreSQL scan every deliverable."""
-    owned = Deliverable.objects.filter(owner=user, is_active=True).order_by().values_list("pk", "data_version")
-    contributed = (
-        Deliverable.objects.filter(contributors=user, is_active=True).order_by().values_list("pk", "data_version")
-    )
+def officer_deliverable_versions(*, user) -> list[tuple[int, int, int, bool]]:
+    """(pk, data_version, strategy_id, is_active) of every deliverable the person owns or contributes to, by pk:
+    keys their home page and tells which strategies they work in. A UNION of two index lookups: an OR of owner
+    and contributor made PostgreSQL scan every deliverable."""
+    fields = ("pk", "data_version", "strategy_id", "is_active")
+    owned = Deliverable.objects.filter(owner=user).order_by().values_list(*fields)
+    contributed = Deliverable.objects.filter(contributors=user).order_by().values_list(*fields)
     return sorted(owned.union(contributed))
+
+
+def home_strategies(*, user, versions: list[tuple[int, int, int, bool]]) -> list[Strategy]:
+    """The strategies the person may see (accounts.rules.visible_strategies: member of, or owns or contributes to
+    a deliverable in), from what the home page has read already: their roles and `officer_deliverable_versions`.
+    One plain query instead of visible_strategies' three subqueries, on the page officers open most."""
+    if user.is_superuser:
+        return list(strategy_list(user=user))
+    ids = set(roles_by_strategy(user)) | {strategy_id for _, _, strategy_id, _ in versions}
+    return list(
+        Strategy.objects.filter(pk__in=ids).select_related("organisation").order_by("organisation__name", "title")
+    )
 
 
 def officer_deliverable_list(*, user, ids: list[int] | None = None) -> list[tuple[Strategy, list[OfficerDeliverable]]]:
     """The deliverables a person owns or contributes to, grouped by strategy, each with its state for the open
     period; returned updates first, then not started, drafts, submitted and accepted. Fixed query count.
-    `ids`: the active deliverables they own or contribute to, when the caller has read them already."""
+    `ids`: the deliverables they own or contribute to, when the caller has read them already."""
     finished = ProgressUpdate.objects.filter(  # an accepted update said complete, so nothing more is due
         deliverable=OuterRef("pk"), rag_status="complete", state=ProgressUpdate.State.ACCEPTED
     ).order_by()
     deliverables = list(
         Deliverable.objects.filter(
-            pk__in=ids if ids is not None else [pk for pk, _ in officer_deliverable_versions(user=user)]
+            pk__in=ids if ids is not None else [row[0] for row in officer_deliverable_versions(user=user)],
+            is_active=True,
         )
         .exclude(Exists(finished))
         .select_related("strategy__organisation", "theme", "owner")

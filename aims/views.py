@@ -20,12 +20,12 @@ REVIEW_PAGE_SIZE = 50
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     is_board_member = rules.is_board_member_anywhere(request.user)
-    strategies = list(selectors.strategy_list(user=request.user))
     versions = selectors.officer_deliverable_versions(user=request.user)
+    strategies = selectors.home_strategies(user=request.user, versions=versions)
 
     def render_body() -> str:
         context = {
-            "groups": selectors.officer_deliverable_list(user=request.user, ids=[pk for pk, _ in versions]),
+            "groups": selectors.officer_deliverable_list(user=request.user, ids=[row[0] for row in versions]),
             "strategies": strategies,
             "is_board_member": is_board_member,
         }

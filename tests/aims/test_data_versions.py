@@ -149,3 +149,22 @@ def test_header_names_the_council_only_while_the_portal_holds_one(client, strate
     assert header in client.get(reverse("accessibility")).content.decode()
     factories.OrganisationFactory(name="Another Council")  # clears the cached name at once
     assert 'class="app-header__organisation"' not in client.get(reverse("accessibility")).content.decode()
+
+
+@pytest.mark.django_db
+def test_home_strategies_are_exactly_the_visible_strategies(strategy, other_strategy, theme, officer, outsider):
+    """The home reads the strategies from roles and deliverables it has loaded anyway: it must agree with
+    accounts.rules.visible_strategies for members, owners, contributors (also of withdrawn work) and superusers."""
+    from accounts.rules import visible_strategies
+    from aims import selectors
+
+    third = factories.StrategyFactory()
+    contributor, withdrawn_owner, nobody = factories.UserFactory(), factories.UserFactory(), factories.UserFactory()
+    factories.DeliverableFactory(strategy=strategy, theme=theme, owner=officer).contributors.add(contributor)
+    factories.DeliverableFactory(theme=factories.ThemeFactory(strategy=third), owner=withdrawn_owner, is_active=False)
+    admin = factories.UserFactory(is_superuser=True)
+    for person in (officer, outsider, contributor, withdrawn_owner, nobody, admin):
+        versions = selectors.officer_deliverable_versions(user=person)
+        shown = {s.pk for s in selectors.home_strategies(user=person, versions=versions)}
+        assert shown == set(visible_strategies(person).values_list("pk", flat=True)), person.username
+    assert {s.pk for s in selectors.home_strategies(user=withdrawn_owner, versions=[])} == set()
