@@ -200,8 +200,9 @@ def render(mode: str, meta: dict, data: dict) -> str:
         "",
     ]
     out += _table(["Target", "Measured", "Result"], [[c["target"], c["measured"], _ok(c["passed"])] for c in checks])
-    passed = sum(1 for c in checks if c["passed"])
-    out += ["", f"{passed} of {len(checks)} targets pass."]
+    judged = [c for c in checks if c["passed"] is not None]
+    passed = sum(1 for c in judged if c["passed"])
+    out += ["", f"{passed} of {len(judged)} targets pass ({len(checks) - len(judged)} rows are information only)."]
 
     # Data
     c = manifest["counts"]
