@@ -114,17 +114,23 @@ def mixed_identities(manifest: dict, users: int, session) -> list[dict]:
     return identities
 
 
+def prepare(mode: str, users: int) -> tuple[Path, dict, dict, Path]:
+    """The folder for locust's files, the data's manifest, fresh sessions for every scenario, and their file."""
+    out = common.DATA / mode / "locust"
+    out.mkdir(parents=True, exist_ok=True)
+    manifest = common.read_json(common.DATA / "manifest.json")
+    sessions = make_sessions(manifest, users)
+    sessions_file = common.DATA / "sessions.json"
+    common.write_json(sessions_file, sessions)
+    return out, manifest, sessions, sessions_file
+
+
 def soak(mode: str, seconds: int) -> dict:
     """Issue #7's load check: 20 users of every role together for `seconds` on the benchmark data, as served."""
     import redis
 
     cfg = SETTINGS[mode]
-    out = common.DATA / mode / "locust"
-    out.mkdir(parents=True, exist_ok=True)
-    manifest = common.read_json(common.DATA / "manifest.json")
-    sessions = make_sessions(manifest, cfg["users"])
-    sessions_file = common.DATA / "sessions.json"
-    common.write_json(sessions_file, sessions)
+    out, manifest, sessions, sessions_file = prepare(mode, cfg["users"])
     redis.Redis.from_url(common.BROKER_URL).flushdb()
     log = common.DATA / mode / "gunicorn-soak.log"
     server = start_gunicorn(log, CACHE_URL=common.BROKER_URL)
@@ -249,12 +255,7 @@ def measured(label: str, attempt_fn, log=print) -> dict:
 def run(mode: str, only: list[str] | None = None) -> dict:
     """Every scenario in every configuration; or, with `only`, just those scenarios as served (a spot check)."""
     cfg = SETTINGS[mode]
-    out = common.DATA / mode / "locust"
-    out.mkdir(parents=True, exist_ok=True)
-    manifest = common.read_json(common.DATA / "manifest.json")
-    sessions = make_sessions(manifest, cfg["users"])
-    sessions_file = common.DATA / "sessions.json"
-    common.write_json(sessions_file, sessions)
+    out, manifest, sessions, sessions_file = prepare(mode, cfg["users"])
     results: dict = {
         "workers": WORKERS,
         "users": cfg["users"],
