@@ -8,6 +8,11 @@ class User(AbstractUser):
     job_title = models.CharField(max_length=200, blank=True)
     service = models.CharField("service or directorate", max_length=200, blank=True)
     telephone = models.CharField(max_length=50, blank=True)
+    home_version = models.PositiveBigIntegerField(
+        default=0,
+        editable=False,
+        help_text="Raised (aims/signals.py) by any change to what the person's home page shows; keys that page.",
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]

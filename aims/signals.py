@@ -7,16 +7,22 @@
   strategy itself, period roll-over), which every deliverable page shows: it keys the deliverable page, so one
   officer's update does not evict the other 1,999 pages of the strategy.
 
+- `User.home_version` is raised for every person whose home page shows what changed: the owner and contributors
+  of a changed deliverable (a previous owner or a removed contributor too), everyone with a role in or work on a
+  changed strategy, and a person whose roles change. It keys the home page, which then needs no query of its own
+  to know whether its cached body is current (the user row is read on every request anyway).
+
 Signals rather than services, because the Django admin and imports write without going through services.
 Versions are raised in SQL (`F() + 1`), never from a value held in memory, and a save of a loaded row writes
 `data_version = data_version` (see `_keep_stored_version`), so a stale instance can never move a version back.
 """
 
 from django.core.cache import cache
-from django.db.models import F
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models import F, Q
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
+from accounts.models import Membership, User
 from aims.models import (
     Aim,
     Deliverable,
@@ -30,21 +36,50 @@ from aims.models import (
 )
 
 
+Contributors = Deliverable.contributors.through
+
+
 def strategy_changed(strategy_id: int | None) -> None:
-    """A change every page of the strategy shows: raise the strategy's version and all its deliverables'."""
+    """A change every page of the strategy shows: raise the strategy's version, all its deliverables', and the
+    home version of everyone with a role in it or work on it."""
     if strategy_id:
         Strategy.objects.filter(pk=strategy_id).update(data_version=F("data_version") + 1)
         Deliverable.objects.filter(strategy_id=strategy_id).update(data_version=F("data_version") + 1)
+        _raise_homes(
+            Q(pk__in=Membership.objects.filter(strategy_id=strategy_id).values("user_id"))
+            | Q(pk__in=Deliverable.objects.filter(strategy_id=strategy_id).values("owner_id"))
+            | Q(pk__in=Contributors.objects.filter(deliverable__strategy_id=strategy_id).values("user_id"))
+        )
 
 
 def deliverables_changed(deliverable_ids) -> None:
-    """A change to some deliverables (or their progress): raise theirs and their strategies' versions."""
+    """A change to some deliverables (or their progress): raise theirs and their strategies' versions, and the
+    home version of their owners and contributors."""
     ids = [pk for pk in deliverable_ids if pk]
     if not ids:
         return
     Deliverable.objects.filter(pk__in=ids).update(data_version=F("data_version") + 1)
     strategy_ids = set(Deliverable.objects.filter(pk__in=ids).values_list("strategy_id", flat=True))
     Strategy.objects.filter(pk__in=strategy_ids).update(data_version=F("data_version") + 1)
+    _raise_homes(_people_on(ids))
+
+
+def homes_changed(user_ids) -> None:
+    """Raise the home version of these people."""
+    ids = {pk for pk in user_ids if pk}
+    if ids:
+        _raise_homes(Q(pk__in=ids))
+
+
+def _people_on(deliverable_ids) -> Q:
+    """The owners and contributors of these deliverables, as stored now."""
+    return Q(pk__in=Deliverable.objects.filter(pk__in=deliverable_ids).values("owner_id")) | Q(
+        pk__in=Contributors.objects.filter(deliverable_id__in=deliverable_ids).values("user_id")
+    )
+
+
+def _raise_homes(people: Q) -> None:
+    User.objects.filter(people).update(home_version=F("home_version") + 1)
 
 
 def _deliverable_id(instance) -> int | None:
@@ -93,12 +128,65 @@ def connect() -> None:
         pre_save.connect(_keep_stored_version, sender=model, dispatch_uid=f"data-version-keep-{model.__name__}")
 
 
+@receiver(pre_save, sender=Deliverable, dispatch_uid="home-version-previous-owner")
+def _remember_previous_owner(sender, instance, raw=False, **kwargs):
+    """A deliverable handed to someone else leaves its previous owner's home: remember who that was."""
+    if not raw and not instance._state.adding:
+        instance._previous_owner_id = (
+            Deliverable.objects.filter(pk=instance.pk).values_list("owner_id", flat=True).first()
+        )
+
+
+@receiver(post_save, sender=Deliverable, dispatch_uid="home-version-previous-owner-raise")
+def _raise_previous_owners_home(sender, instance, raw=False, **kwargs):
+    previous = instance.__dict__.pop("_previous_owner_id", None)
+    if not raw and previous != instance.owner_id:
+        homes_changed([previous])
+
+
+@receiver(pre_delete, sender=Deliverable, dispatch_uid="home-version-deliverable-delete")
+def _remember_people_on_deleted(sender, instance, **kwargs):
+    # Contributor rows go before the deliverable does, and with no m2m signal: read them while they are there.
+    instance._people_ids = [instance.owner_id, *Contributors.objects.filter(deliverable=instance).values_list(
+        "user_id", flat=True
+    )]
+
+
+@receiver(post_delete, sender=Deliverable, dispatch_uid="home-version-deliverable-deleted")
+def _raise_homes_of_deleted(sender, instance, **kwargs):
+    homes_changed(instance.__dict__.pop("_people_ids", []))
+
+
+@receiver(post_save, sender=Membership, dispatch_uid="home-version-membership-save")
+@receiver(post_delete, sender=Membership, dispatch_uid="home-version-membership-delete")
+def _roles_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        homes_changed([instance.user_id])
+
+
+@receiver(pre_save, sender=User, dispatch_uid="home-version-keep")
+def _keep_stored_home_version(sender, instance, raw=False, update_fields=None, **kwargs):
+    """As _keep_stored_version, for the person's home version; put back as a number after the save (below), as
+    request.user keys the home page."""
+    if not raw and not instance._state.adding and (update_fields is None or "home_version" in update_fields):
+        instance.home_version = F("home_version")
+
+
+@receiver(post_save, sender=User, dispatch_uid="home-version-reload")
+def _reload_home_version(sender, instance, **kwargs):
+    if isinstance(instance.home_version, F):
+        instance.refresh_from_db(fields=["home_version"])
+
+
 @receiver(post_save, sender=Organisation, dispatch_uid="single-organisation-save")
 @receiver(post_delete, sender=Organisation, dispatch_uid="single-organisation-delete")
-def _organisations_changed(sender, **kwargs):
+def _organisations_changed(sender, instance, raw=False, **kwargs):
     from accounts.context_processors import SINGLE_ORGANISATION_KEY
 
     cache.delete(SINGLE_ORGANISATION_KEY)
+    if not raw and kwargs.get("signal") is post_save:
+        for strategy_id in Strategy.objects.filter(organisation=instance).values_list("pk", flat=True):
+            strategy_changed(strategy_id)  # pages name the council
 
 
 @receiver(m2m_changed, sender=Theme.aims.through, dispatch_uid="data-version-theme-aims")
@@ -109,11 +197,20 @@ def _theme_aims_changed(sender, instance, action, **kwargs):
 
 @receiver(m2m_changed, sender=Deliverable.contributors.through, dispatch_uid="data-version-contributors")
 def _contributors_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action == "pre_clear":  # pk_set is None for a clear: note who is leaving while they are still there
+        instance._cleared_ids = list(
+            Contributors.objects.filter(**{"user" if reverse else "deliverable": instance}).values_list(
+                "deliverable_id" if reverse else "user_id", flat=True
+            )
+        )
     if not action.startswith("post_"):
         return
+    cleared = instance.__dict__.pop("_cleared_ids", []) if action == "post_clear" else []
     # From the user's side (user.contributed_deliverables.add) django-simple-history fails before this runs, so
     # the portal only changes contributors from the deliverable's side; handled anyway in case that changes.
     if reverse:
-        deliverables_changed(pk_set or [])
+        deliverables_changed([*(pk_set or []), *cleared])
+        homes_changed([instance.pk])
     else:
         deliverables_changed([instance.pk])
+        homes_changed([*(pk_set or []), *cleared])  # those removed are no longer found on the deliverable

@@ -19,23 +19,24 @@ REVIEW_PAGE_SIZE = 50
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    is_board_member = rules.is_board_member_anywhere(request.user)
-    versions = selectors.officer_deliverable_versions(user=request.user)
-    strategies = selectors.home_strategies(user=request.user, versions=versions)
+    user = request.user
+    is_board_member = rules.is_board_member_anywhere(user)
 
     def render_body() -> str:
+        versions = selectors.officer_deliverable_versions(user=user)
         context = {
-            "groups": selectors.officer_deliverable_list(user=request.user, ids=[row[0] for row in versions]),
-            "strategies": strategies,
+            "groups": selectors.officer_deliverable_list(user=user, ids=[row[0] for row in versions]),
+            "strategies": selectors.home_strategies(user=user, versions=versions),
             "is_board_member": is_board_member,
         }
         return render_to_string("aims/includes/home_body.html", context, request=request)
 
-    # Keyed on what the body shows rather than on whole strategies, so another officer's update does not evict
-    # this one: the strategies listed (as shown), and the version of each deliverable the person works on, which
-    # any change to it, its progress or its strategy's periods raises (aims/signals.py).
-    shown = [(s.pk, s.slug, s.title, s.cadence, s.organisation.name) for s in strategies]
-    parts = ["home", request.user.pk, is_board_member, shown, versions]
+    # Keyed on the person's home version, which any change to what the body shows raises (their deliverables and
+    # their progress, the strategies they work in, their roles: aims/signals.py), so a cached body costs no query
+    # of its own, and another officer's update does not evict it. An administrator sees every strategy.
+    parts = ["home", user.pk, user.home_version, is_board_member]
+    if user.is_superuser:
+        parts.append(list(Strategy.objects.order_by("pk").values_list("pk", "data_version")))
     return render(request, "aims/home.html", {"body": cached_body(parts, render_body)})
 
 

@@ -168,3 +168,121 @@ def test_home_strategies_are_exactly_the_visible_strategies(strategy, other_stra
         shown = {s.pk for s in selectors.home_strategies(user=person, versions=versions)}
         assert shown == set(visible_strategies(person).values_list("pk", flat=True)), person.username
     assert {s.pk for s in selectors.home_strategies(user=withdrawn_owner, versions=[])} == set()
+
+
+def homes(*people):
+    from accounts.models import User
+
+    return {p.pk: User.objects.get(pk=p.pk).home_version for p in people}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        ("update_on_mine", {"officer", "contributor"}),
+        ("update_on_someone_elses", {"other_officer"}),
+        ("evidence_on_mine", {"officer", "contributor"}),
+        ("handed_to_other_officer", {"officer", "other_officer", "contributor"}),
+        ("contributor_removed", {"officer", "contributor"}),
+        ("contributors_cleared", {"officer", "contributor"}),
+        ("contributor_added", {"officer", "contributor", "other_officer"}),
+        # the row is gone, so its strategy is raised as a whole (rare: deliverables are withdrawn, not deleted)
+        ("deliverable_deleted", {"officer", "other_officer", "contributor", "board_member"}),
+        ("role_given", {"bystander"}),
+        ("role_removed", {"board_member"}),
+        ("period_changed", {"officer", "other_officer", "contributor", "board_member"}),
+        ("strategy_renamed", {"officer", "other_officer", "contributor", "board_member"}),
+        ("council_renamed", {"officer", "other_officer", "contributor", "board_member"}),
+        ("update_in_another_strategy", {"bystander"}),
+    ],
+)
+def test_a_change_raises_the_home_version_of_exactly_those_whose_home_shows_it(
+    change, expected, strategy, theme, open_period, officer, other_officer, board_member, other_strategy
+):
+    """The officer's home is keyed on User.home_version alone: a person whose home shows a change must see it
+    at once, and nobody else's cached home should be evicted by it."""
+    from accounts.models import Membership, Role
+
+    contributor, bystander = factories.UserFactory(), factories.UserFactory()
+    mine = factories.DeliverableFactory(strategy=strategy, theme=theme, owner=officer)
+    mine.contributors.add(contributor)
+    update = factories.ProgressUpdateFactory(deliverable=mine, period=open_period)
+    theirs = factories.DeliverableFactory(strategy=strategy, theme=theme, owner=other_officer)
+    elsewhere = factories.DeliverableFactory(theme=factories.ThemeFactory(strategy=other_strategy), owner=bystander)
+    period_elsewhere = factories.PeriodFactory(strategy=other_strategy)
+    people = {"officer": officer, "other_officer": other_officer, "contributor": contributor,
+              "board_member": board_member, "bystander": bystander}  # fmt: skip
+    before = homes(*people.values())
+    if change == "update_on_mine":
+        update.percent_complete = 70
+        update.save()
+    elif change == "update_on_someone_elses":
+        factories.ProgressUpdateFactory(deliverable=theirs, period=open_period)
+    elif change == "evidence_on_mine":
+        factories.EvidenceFactory(update=update)
+    elif change == "handed_to_other_officer":
+        mine.owner = other_officer
+        mine.save()
+    elif change == "contributor_removed":
+        mine.contributors.remove(contributor)
+    elif change == "contributors_cleared":
+        mine.contributors.clear()
+    elif change == "contributor_added":
+        mine.contributors.add(other_officer)
+    elif change == "deliverable_deleted":
+        mine.delete()
+    elif change == "role_given":
+        factories.MembershipFactory(user=bystander, strategy=strategy, role=Role.BOARD)
+    elif change == "role_removed":
+        Membership.objects.filter(user=board_member).delete()
+    elif change == "period_changed":
+        open_period.deadline = open_period.end_date
+        open_period.save()
+    elif change == "strategy_renamed":
+        strategy.title = "Renamed strategy"
+        strategy.save()
+    elif change == "council_renamed":
+        strategy.organisation.name = "Renamed Council"
+        strategy.organisation.save()
+    elif change == "update_in_another_strategy":
+        factories.ProgressUpdateFactory(deliverable=elsewhere, period=period_elsewhere)
+    after = homes(*people.values())
+    assert {name for name, p in people.items() if after[p.pk] > before[p.pk]} == expected
+
+
+@pytest.mark.django_db
+def test_saving_a_stale_user_never_moves_their_home_version_back(officer, strategy, theme):
+    from accounts.models import User
+
+    stale = User.objects.get(pk=officer.pk)
+    factories.DeliverableFactory(strategy=strategy, theme=theme, owner=officer)
+    raised_to = User.objects.get(pk=officer.pk).home_version
+    stale.first_name = "Saved from an old copy"
+    stale.save()
+    assert User.objects.get(pk=officer.pk).home_version == raised_to
+    assert stale.home_version == raised_to  # a number again after the save, as request.user keys the home page
+
+
+@pytest.mark.django_db
+def test_officer_home_from_cache_needs_no_query_of_its_own(
+    client, pair, open_period, officer, strategy, django_assert_num_queries
+):
+    """A cached home costs what any signed-in page costs (session, user, roles): the user row keys it. A role
+    given elsewhere shows at once."""
+    client.force_login(officer)
+    home = reverse("home")
+    client.get(home)
+    with django_assert_num_queries(3):
+        assert client.get(home).status_code == 200
+    factories.MembershipFactory(user=officer, strategy=factories.StrategyFactory(title="A second strategy"))
+    assert "A second strategy" in client.get(home).content.decode()
+
+
+@pytest.mark.django_db
+def test_administrators_home_shows_a_new_strategy_at_once(client):
+    admin = factories.UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    client.get(reverse("home"))
+    factories.StrategyFactory(title="Brand new strategy")
+    assert "Brand new strategy" in client.get(reverse("home")).content.decode()
