@@ -1,34 +1,39 @@
 """Service navigation shown in the header of every page."""
 
-import contextlib
+import threading
+import time
 
-from django.core.cache import cache
 from django.http import HttpRequest
 
-SINGLE_ORGANISATION_KEY = "single-organisation"
 SINGLE_ORGANISATION_SECONDS = 60
+_single_organisation_memo: tuple[float, str] | None = None  # (read at, name), per process
+_memo_lock = threading.Lock()
 
 
 def navigation(request: HttpRequest) -> dict:
     from accounts.navigation import service_nav
 
-    return {"service_nav": service_nav(request), "current_organisation": _single_organisation(request)}
+    return {"service_nav": service_nav(request), "current_organisation": _single_organisation()}
 
 
-def _single_organisation(request: HttpRequest):
+def _single_organisation():
     """The council's name, when the portal holds only one council (a council's own deployment); else None and
-    pages name it themselves. Read on every page, so cached for a minute: organisations are added by an
-    administrator, and a change clears it at once in this process (aims/signals.py)."""
-    try:
-        name = cache.get(SINGLE_ORGANISATION_KEY)
-    except Exception:  # noqa: BLE001 - the cache server (CACHE_URL) is down: read the database instead
-        name = _organisation_name()
-    else:
-        if name is None:
-            name = _organisation_name()
-            with contextlib.suppress(Exception):
-                cache.set(SINGLE_ORGANISATION_KEY, name, SINGLE_ORGANISATION_SECONDS)
-    return {"name": name} if name else None
+    pages name it themselves. Read on every page, so kept in each process for a minute: organisations are added
+    by an administrator, and a change forgets it at once in the process that made it (aims/signals.py), within
+    a minute in the others. Not in the shared cache: a round trip to Redis cost more than the query it saved."""
+    global _single_organisation_memo
+    memo = _single_organisation_memo
+    if memo is None or time.monotonic() - memo[0] > SINGLE_ORGANISATION_SECONDS:
+        memo = (time.monotonic(), _organisation_name())
+        with _memo_lock:
+            _single_organisation_memo = memo
+    return {"name": memo[1]} if memo[1] else None
+
+
+def forget_single_organisation() -> None:
+    global _single_organisation_memo
+    with _memo_lock:
+        _single_organisation_memo = None
 
 
 def _organisation_name() -> str:

@@ -56,10 +56,16 @@ def visible_strategies(user) -> QuerySet[Strategy]:
     )
 
 
-def can_view_strategy(user, strategy: Strategy) -> bool:
+def can_view_strategy(user, strategy: Strategy | int) -> bool:
     if has_role(user, strategy, *Role.values):
         return True
-    return user.is_authenticated and strategy.deliverables.filter(Q(owner=user) | Q(contributors=user)).exists()
+    from aims.models import Deliverable
+
+    strategy_id = strategy if isinstance(strategy, int) else strategy.pk
+    return (
+        user.is_authenticated
+        and Deliverable.objects.filter(Q(owner=user) | Q(contributors=user), strategy_id=strategy_id).exists()
+    )
 
 
 def can_manage_strategy(user, strategy: Strategy) -> bool:

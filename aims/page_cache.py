@@ -18,6 +18,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.utils import timezone
@@ -28,6 +29,7 @@ LOCK_SECONDS = 30  # a lock outlives a renderer that died by at most this long
 WAIT_SECONDS = 10.0
 POLL_SECONDS = 0.05
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class CacheDown(Exception):
@@ -51,17 +53,22 @@ def body_keys(parts: list) -> tuple[str, str]:
 
 def cached_body(parts: list, render: Callable[[], str]) -> SafeString:
     """The body for `parts` from the cache, else from `render()`: one reader renders while others wait for it."""
+    return mark_safe(cached(parts, render))  # noqa: S308 - rendered by the portal's own templates, which escape user text
+
+
+def cached(parts: list, render: Callable[[], T]) -> T:
+    """What `render()` returns (a body, or a dict of a page's parts), from the cache when it holds it for `parts`."""
     key, lock = body_keys(parts)
     try:
-        body = _cache("get", key)
-        if body is None:
-            body = _render_once(key, lock, render)
+        value = _cache("get", key)
+        if value is None:
+            value = _render_once(key, lock, render)
     except CacheDown:
-        body = render()
-    return mark_safe(body)  # noqa: S308 - rendered by the portal's own templates, which escape user text
+        value = render()
+    return value
 
 
-def _render_once(key: str, lock: str, render: Callable[[], str]) -> str:
+def _render_once(key: str, lock: str, render: Callable[[], T]) -> T:
     if _cache("add", lock, 1, LOCK_SECONDS):
         body = None
         try:

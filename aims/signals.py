@@ -17,7 +17,6 @@ Versions are raised in SQL (`F() + 1`), never from a value held in memory, and a
 `data_version = data_version` (see `_keep_stored_version`), so a stale instance can never move a version back.
 """
 
-from django.core.cache import cache
 from django.db.models import F, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
@@ -34,7 +33,6 @@ from aims.models import (
     Strategy,
     Theme,
 )
-
 
 Contributors = Deliverable.contributors.through
 
@@ -147,9 +145,10 @@ def _raise_previous_owners_home(sender, instance, raw=False, **kwargs):
 @receiver(pre_delete, sender=Deliverable, dispatch_uid="home-version-deliverable-delete")
 def _remember_people_on_deleted(sender, instance, **kwargs):
     # Contributor rows go before the deliverable does, and with no m2m signal: read them while they are there.
-    instance._people_ids = [instance.owner_id, *Contributors.objects.filter(deliverable=instance).values_list(
-        "user_id", flat=True
-    )]
+    instance._people_ids = [
+        instance.owner_id,
+        *Contributors.objects.filter(deliverable=instance).values_list("user_id", flat=True),
+    ]
 
 
 @receiver(post_delete, sender=Deliverable, dispatch_uid="home-version-deliverable-deleted")
@@ -181,9 +180,9 @@ def _reload_home_version(sender, instance, **kwargs):
 @receiver(post_save, sender=Organisation, dispatch_uid="single-organisation-save")
 @receiver(post_delete, sender=Organisation, dispatch_uid="single-organisation-delete")
 def _organisations_changed(sender, instance, raw=False, **kwargs):
-    from accounts.context_processors import SINGLE_ORGANISATION_KEY
+    from accounts.context_processors import forget_single_organisation
 
-    cache.delete(SINGLE_ORGANISATION_KEY)
+    forget_single_organisation()
     if not raw and kwargs.get("signal") is post_save:
         for strategy_id in Strategy.objects.filter(organisation=instance).values_list("pk", flat=True):
             strategy_changed(strategy_id)  # pages name the council

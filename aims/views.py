@@ -1,3 +1,5 @@
+from types import SimpleNamespace
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,12 +9,13 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from accounts import rules
 from aims import selectors, services
 from aims.forms import ProgressUpdateForm, ReviewForm
 from aims.models import Deliverable, Evidence, ProgressUpdate, ReportingPeriod, StagedUpload, Strategy
-from aims.page_cache import cached_body
+from aims.page_cache import cached, cached_body
 
 REVIEW_PAGE_SIZE = 50
 
@@ -59,21 +62,36 @@ def strategy_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def deliverable_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    deliverable = get_object_or_404(Deliverable.objects.select_related("strategy__organisation"), pk=pk)
-    if not rules.can_view_strategy(request.user, deliverable.strategy):
+    # Only what the cache key and the access checks need: the rest of the page comes from the cache.
+    deliverable = get_object_or_404(Deliverable.objects.only("data_version", "strategy_id", "owner_id"), pk=pk)
+    if not rules.can_view_strategy(request.user, deliverable.strategy_id):
         raise PermissionDenied
     can_record = rules.can_record_progress(request.user, deliverable)
 
-    def render_body() -> str:
-        return render_to_string("aims/includes/deliverable_body.html", _deliverable_context(pk, can_record))
+    def render_page() -> dict:
+        context = _deliverable_context(pk, can_record)
+        full, strategy = context["deliverable"], context["strategy"]
+        return {
+            "reference": full.reference,
+            "title": full.title,
+            "strategy": {"title": strategy.title, "slug": strategy.slug, "organisation": strategy.organisation.name},
+            "body": render_to_string("aims/includes/deliverable_body.html", context),
+        }
 
     # Keyed on the deliverable's own version: raised by any change to it, its progress, or its strategy's
     # structure and periods (aims/signals.py), but not by changes to the strategy's other deliverables.
-    body = cached_body(["deliverable", pk, deliverable.data_version, can_record], render_body)
+    page = cached(["deliverable", pk, deliverable.data_version, can_record], render_page)
+    strategy = SimpleNamespace(
+        **{**page["strategy"], "organisation": SimpleNamespace(name=page["strategy"]["organisation"])}
+    )
     return render(
         request,
         "aims/deliverable_detail.html",
-        {"deliverable": deliverable, "strategy": deliverable.strategy, "body": body},
+        {
+            "deliverable": SimpleNamespace(reference=page["reference"], title=page["title"]),
+            "strategy": strategy,
+            "body": mark_safe(page["body"]),  # noqa: S308 - rendered by the portal's own template, which escapes
+        },
     )
 
 

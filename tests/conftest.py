@@ -129,7 +129,11 @@ def deliverable(strategy, theme, officer):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Cached dashboards are keyed by ids, which a rolled-back SQLite test may hand out again."""
+    """Cached dashboards are keyed by ids, which a rolled-back SQLite test may hand out again; the council's name
+    is kept per process for a minute."""
     from django.core.cache import cache
 
+    from accounts.context_processors import forget_single_organisation
+
     cache.clear()
+    forget_single_organisation()

@@ -32,8 +32,12 @@ def test_backup_and_restore_gives_back_the_data_and_the_files(tmp_path, settings
             path.unlink()
     assert counts()["aims.Strategy"] == 0
 
+    from django.core.cache import cache
+
+    cache.set("body:cached-before-the-restore", "old")
     call_command("portal_restore", str(backup), verbosity=0)
     assert counts() == before
+    assert cache.get("body:cached-before-the-restore") is None  # keyed by versions the restore took back
     for name, content in files.items():
         assert Evidence.objects.get(file=name).file.read() == content
     assert User.objects.get(username="officer").check_password("demo-pass-2026")

@@ -3,6 +3,7 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -41,4 +42,13 @@ class Command(BaseCommand):
                     target.parent.mkdir(parents=True, exist_ok=True)
                     target.write_bytes(file.read_bytes())
                     restored += 1
+        # Cached pages are keyed by data versions, which the restore took back to older numbers: a body cached
+        # before the restore under one of those numbers would show data the database no longer holds.
+        try:
+            cache.clear()
+        except Exception as exc:  # noqa: BLE001 - the cache server (CACHE_URL) is down
+            self.stderr.write(
+                f"Could not empty the page cache ({exc.__class__.__name__}): empty it (the Redis database in "
+                "CACHE_URL) before people use the portal, or pages may show data from before the restore for an hour."
+            )
         self.stdout.write(self.style.SUCCESS(f"Restored the data and {restored} file(s) from {path}."))
