@@ -111,14 +111,27 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database host that drops packets (rather than refusing) must not hold requests for minutes.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
+        os.environ.get("DATABASE_CONNECT_TIMEOUT", "5")
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cached page bodies are keyed by each strategy's data_version, so a per-process cache is always correct;
 # CACHE_URL (e.g. redis://host:6379/1) shares one cache between the web processes.
+# With the shared cache, sessions are read from it and written through to the database (accounts/sessions.py);
+# with a cache per process they stay in the database alone, so signing out counts at once in every process.
 if os.environ.get("CACHE_URL"):
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["CACHE_URL"]}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["CACHE_URL"],
+            # A cache that does not answer is skipped (pages render from the database), not waited for.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
     }
+    SESSION_ENGINE = "accounts.sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}}
 

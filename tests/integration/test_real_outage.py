@@ -668,6 +668,14 @@ def test_redis_outage_health_reports_it_pages_without_redis_work_and_all_recover
             assert page.status == 200, f"{path} answered {page.status} with the shared cache down"
             assert page.seconds < PROMPT_SECONDS
         assert Client(shared_cache.base).get("/sign-in/").status == 200
+        # Sessions there live in the cache and the database: with the cache down, the database alone serves.
+        newcomer, leaver = Client(shared_cache.base), Client(shared_cache.base)
+        newcomer.sign_in("officer")
+        leaver.sign_in("board")
+        assert newcomer.get("/").status == 200
+        sign_out = one_form(leaver.get("/"), lambda f: f.action == "/sign-out/")
+        assert leaver.post("/sign-out/", sign_out.values()).status == 302
+        assert leaver.get("/").status == 302, "signed out while the cache was down, but still signed in"
 
         rd.start()  # the same port, empty, as after a crash; neither portal is restarted
         wait_until(lambda: health(portal)[1]["status"] == "ok", RECOVERY_SECONDS, "/health/ to recover")
@@ -678,6 +686,8 @@ def test_redis_outage_health_reports_it_pages_without_redis_work_and_all_recover
     for path in ("/", report_url):
         assert cached.get(path).status == 200, path
     assert Client(shared_cache.base).get("/sign-in/").status == 200
+    assert newcomer.get("/").status == 200  # the session made while the cache was down, read from the database
+    assert leaver.get("/").status == 302
 
     # The queue works again: "Generate PDF" queues the task (no worker runs here, so it stays queued).
     queued_before = rd.client(0).llen("celery")
