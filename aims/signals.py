@@ -11,6 +11,7 @@
   of a changed deliverable (a previous owner or a removed contributor too), everyone with a role in or work on a
   changed strategy, and a person whose roles change. It keys the home page, which then needs no query of its own
   to know whether its cached body is current (the user row is read on every request anyway).
+- A person's rename raises every strategy: names (owners, authors, reviewers) appear in bodies of every kind.
 
 Signals rather than services, because the Django admin and imports write without going through services.
 Versions are raised in SQL (`F() + 1`), never from a value held in memory, and a save of a loaded row writes
@@ -161,6 +162,26 @@ def _raise_homes_of_deleted(sender, instance, **kwargs):
 def _roles_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         homes_changed([instance.user_id])
+
+
+NAME_FIELDS = ("first_name", "last_name", "username")
+
+
+@receiver(pre_save, sender=User, dispatch_uid="data-version-renamed-check")
+def _note_renaming(sender, instance, raw=False, update_fields=None, **kwargs):
+    """People's names appear in cached bodies of every kind (owners, authors, reviewers, contributors)."""
+    if raw or instance._state.adding or (update_fields is not None and not set(update_fields) & set(NAME_FIELDS)):
+        return
+    stored = User.objects.filter(pk=instance.pk).values_list(*NAME_FIELDS).first()
+    instance._renamed = stored is not None and stored != tuple(getattr(instance, f) for f in NAME_FIELDS)
+
+
+@receiver(post_save, sender=User, dispatch_uid="data-version-renamed")
+def _renamed(sender, instance, **kwargs):
+    """A rename is rare (an administrator's change) and its name may be shown anywhere: every strategy changes."""
+    if instance.__dict__.pop("_renamed", False):
+        for strategy_id in Strategy.objects.values_list("pk", flat=True):
+            strategy_changed(strategy_id)
 
 
 @receiver(pre_save, sender=User, dispatch_uid="home-version-keep")

@@ -286,3 +286,26 @@ def test_administrators_home_shows_a_new_strategy_at_once(client):
     client.get(reverse("home"))
     factories.StrategyFactory(title="Brand new strategy")
     assert "Brand new strategy" in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_renamed_person_shows_under_the_new_name_at_once(client, strategy, theme, officer, other_officer):
+    """Names appear in cached bodies (here a contributor's home names the owner): a rename reaches them at once,
+    while signing in (which saves last_login) changes nothing."""
+    officer.first_name, officer.last_name = "Ada", "Lovelace"
+    officer.save()
+    mine = factories.DeliverableFactory(strategy=strategy, theme=theme, owner=officer)
+    mine.contributors.add(other_officer)
+    client.force_login(other_officer)
+    assert "owner: Ada Lovelace" in client.get(reverse("home")).content.decode()
+    assert "Ada Lovelace" in client.get(reverse("aims:deliverable_detail", args=[mine.pk])).content.decode()
+
+    before = homes(other_officer), versions(mine)
+    officer.save(update_fields=["last_login"])
+    officer.save()  # saved unchanged
+    assert (homes(other_officer), versions(mine)) == before
+
+    officer.last_name = "King"
+    officer.save()
+    assert "owner: Ada King" in client.get(reverse("home")).content.decode()
+    assert "Ada King" in client.get(reverse("aims:deliverable_detail", args=[mine.pk])).content.decode()
