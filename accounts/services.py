@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from aims.models import Deliverable
+from aims.models import Deliverable, Strategy
 from aims.services import DomainError
 
 
@@ -16,7 +16,10 @@ def user_deactivate(*, user, reassign_to, by=None) -> dict[str, int]:
         raise DomainError("Choose a different person to take over the deliverables.")
     if not reassign_to.is_active:
         raise DomainError(f"{reassign_to} cannot take over: their account is switched off.")
-    owned = list(Deliverable.objects.select_for_update().filter(owner=user))
+    # Strategies before deliverables: the order every version bump locks them in (aims/signals.py).
+    strategies = Deliverable.objects.filter(owner=user).values("strategy_id")
+    list(Strategy.objects.select_for_update().filter(pk__in=strategies).order_by("pk").values_list("pk", flat=True))
+    owned = list(Deliverable.objects.select_for_update().filter(owner=user).order_by("pk"))
     for deliverable in owned:
         deliverable.owner = reassign_to
         if by is not None:

@@ -57,9 +57,11 @@ def deliverables_changed(deliverable_ids) -> None:
     ids = [pk for pk in deliverable_ids if pk]
     if not ids:
         return
-    Deliverable.objects.filter(pk__in=ids).update(data_version=F("data_version") + 1)
+    # Rows are locked in one order everywhere (strategies, then deliverables, then people), as strategy_changed
+    # does, so a progress save and a strategy-wide change running together cannot deadlock.
     strategy_ids = set(Deliverable.objects.filter(pk__in=ids).values_list("strategy_id", flat=True))
     Strategy.objects.filter(pk__in=strategy_ids).update(data_version=F("data_version") + 1)
+    Deliverable.objects.filter(pk__in=ids).update(data_version=F("data_version") + 1)
     _raise_homes(_people_on(ids))
 
 

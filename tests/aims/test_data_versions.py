@@ -258,7 +258,7 @@ def test_saving_a_stale_user_never_moves_their_home_version_back(officer, strate
     stale = User.objects.get(pk=officer.pk)
     factories.DeliverableFactory(strategy=strategy, theme=theme, owner=officer)
     raised_to = User.objects.get(pk=officer.pk).home_version
-    stale.first_name = "Saved from an old copy"
+    stale.job_title = "Saved from an old copy"
     stale.save()
     assert User.objects.get(pk=officer.pk).home_version == raised_to
     assert stale.home_version == raised_to  # a number again after the save, as request.user keys the home page
@@ -309,3 +309,19 @@ def test_a_renamed_person_shows_under_the_new_name_at_once(client, strategy, the
     officer.save()
     assert "owner: Ada King" in client.get(reverse("home")).content.decode()
     assert "Ada King" in client.get(reverse("aims:deliverable_detail", args=[mine.pk])).content.decode()
+
+
+@pytest.mark.django_db
+def test_version_bumps_lock_strategies_then_deliverables_then_people(pair, strategy, open_period):
+    """One lock order for every bump, so a progress save and a strategy-wide change made at the same moment
+    cannot deadlock each other."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from aims.signals import deliverables_changed, strategy_changed
+
+    for bump in (lambda: deliverables_changed([pair[0].pk]), lambda: strategy_changed(strategy.pk)):
+        with CaptureQueriesContext(connection) as ctx:
+            bump()
+        tables = [q["sql"].split('"')[1] for q in ctx.captured_queries if q["sql"].startswith("UPDATE")]
+        assert tables == ["aims_strategy", "aims_deliverable", "accounts_user"]
