@@ -1,13 +1,11 @@
 """Service navigation shown in the header of every page."""
 
-import threading
 import time
 
 from django.http import HttpRequest
 
 SINGLE_ORGANISATION_SECONDS = 60
-_single_organisation_memo: tuple[float, str] | None = None  # (read at, name), per process
-_memo_lock = threading.Lock()
+_single_organisation_memo: tuple[float, str] | None = None  # (read at, name), per process; replaced whole
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -24,16 +22,13 @@ def _single_organisation():
     global _single_organisation_memo
     memo = _single_organisation_memo
     if memo is None or time.monotonic() - memo[0] > SINGLE_ORGANISATION_SECONDS:
-        memo = (time.monotonic(), _organisation_name())
-        with _memo_lock:
-            _single_organisation_memo = memo
+        memo = _single_organisation_memo = (time.monotonic(), _organisation_name())
     return {"name": memo[1]} if memo[1] else None
 
 
 def forget_single_organisation() -> None:
     global _single_organisation_memo
-    with _memo_lock:
-        _single_organisation_memo = None
+    _single_organisation_memo = None
 
 
 def _organisation_name() -> str:
