@@ -16,6 +16,8 @@ mkdir -p ../css
 # --quiet-deps: GOV.UK Frontend 5.x still uses @import and global Sass functions,
 # which newer Dart Sass reports as deprecations inside the dependency.
 npx sass --pkg-importer=node --quiet-deps --style=compressed --no-source-map portal.scss ../css/portal.css
+# The footer's copyright logo is the Royal Coat of Arms (GOV.UK only); the portal neither uses nor ships it.
+python3 ../strip_unused_rules.py ../css/portal.css govuk-crest.svg
 
 GOVUK_DIST="node_modules/govuk-frontend/dist/govuk"
 mkdir -p ../govuk
@@ -30,4 +32,8 @@ fi
 if grep -Eq "url\(\"?'?/assets/" ../css/portal.css; then
   echo "error: portal.css has url(/assets/...)" >&2; exit 1
 fi
+# Every url() must name a file that is shipped, or collectstatic fails in production (hashed static files).
+for url in $(grep -o 'url("\?/static/[^")]*' ../css/portal.css | sed 's/url("\?\/static\///' | sort -u); do
+  [ -f "../$url" ] || { echo "error: portal.css refers to /static/$url, which is not in static/" >&2; exit 1; }
+done
 echo "Built $(realpath ../css/portal.css) and $(realpath ../govuk)"
