@@ -76,6 +76,25 @@ def can_review(user, strategy: Strategy) -> bool:
     return has_role(user, strategy, Role.BOARD)
 
 
+def review_conflict(user, update) -> str | None:
+    """Why this person may not review this update, or None. Nobody reviews their own work: the update's author,
+    the deliverable's owner and its contributors are refused, superusers included."""
+    if not user.is_authenticated:
+        return None
+    deliverable = update.deliverable
+    if update.author_id == user.pk:
+        return "you wrote it"
+    if deliverable.owner_id == user.pk:
+        return "you own this deliverable"
+    if deliverable.contributors.filter(pk=user.pk).exists():
+        return "you contribute to this deliverable"
+    return None
+
+
+def can_review_update(user, update) -> bool:
+    return can_review(user, update.deliverable.strategy) and review_conflict(user, update) is None
+
+
 def can_produce_reports(user, strategy: Strategy) -> bool:
     return has_role(user, strategy, Role.CLERK, Role.LEAD)
 

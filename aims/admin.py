@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
 from aims.models import (
@@ -87,26 +88,42 @@ class ReportingPeriodAdmin(admin.ModelAdmin):
     ordering = ["strategy", "start_date"]
 
 
-class EvidenceInline(admin.TabularInline):
+class ReadOnlyAdminMixin:
+    """Shown, never written: progress and evidence change only through the officer and board screens, where the
+    workflow (draft, submitted, accepted, returned) and the file checks run. Superusers may still delete."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # django-simple-history saves a POST to its "revert" page after checking only the view permission.
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class EvidenceInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Evidence
     extra = 0
     fields = ["kind", "title", "original_name", "url", "figure_value", "figure_unit", "note", "added_by"]
-    readonly_fields = ["original_name"]
+    readonly_fields = fields
+    can_delete = False
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(SimpleHistoryAdmin):
+class ProgressUpdateAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["deliverable", "period", "rag_status", "percent_complete", "state", "author", "updated_at"]
     list_filter = ["period__strategy", "state", "rag_status"]
     search_fields = ["deliverable__reference", "deliverable__title", "author__username"]
     list_select_related = ["deliverable", "period", "author"]
     inlines = [EvidenceInline]
-    readonly_fields = ["version", "created_at", "updated_at"]
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(SimpleHistoryAdmin):
+class EvidenceAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "kind", "update", "added_by", "created_at"]
     list_filter = ["kind"]
     search_fields = ["title", "original_name", "url", "note"]
-    readonly_fields = ["sha256", "size_bytes", "content_type"]

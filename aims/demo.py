@@ -21,11 +21,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import yaml
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
-from django.contrib.auth.models import Group, Permission
-from django.contrib.contenttypes.models import ContentType
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.utils import timezone
@@ -114,8 +112,7 @@ DEMO_LOGINS = [
         "Digital Strategy Manager",
         "Transformation and Programme Office",
         "01632 960 404",
-        "Strategy lead: sets up and changes all three strategies; may use the Django admin",
-        is_staff=True,
+        "Strategy lead: sets up and changes all three strategies",
     ),
     DemoPerson(
         "admin",
@@ -903,25 +900,10 @@ def _ensure_people(password: str) -> dict[str, User]:
     return people
 
 
-def _ensure_leads_group(lead: User) -> Group:
-    """The "Strategy leads" group: add, change, delete and view on the aims and principles models and Membership."""
-    group, _ = Group.objects.get_or_create(name=LEADS_GROUP)
-    model_classes = [
-        model
-        for label in ("aims", "principles")
-        for model in apps.get_app_config(label).get_models()
-        if not hasattr(model, "instance_type")  # leave out simple_history's historical models
-    ]
-    content_types = ContentType.objects.get_for_models(*model_classes, Membership).values()
-    wanted = set(
-        Permission.objects.filter(content_type__in=content_types, codename__regex=r"^(add|change|delete|view)_")
-    )
-    missing = wanted - set(group.permissions.all())
-    if missing:
-        group.permissions.add(*missing)
-    if not lead.groups.filter(pk=group.pk).exists():
-        lead.groups.add(group)
-    return group
+def _retire_leads_group() -> None:
+    """Earlier demos made a "Strategy leads" group with admin rights on every council's strategies; the admin is
+    now for superusers only, so the group is removed from databases that still have it."""
+    Group.objects.filter(name=LEADS_GROUP).delete()
 
 
 def _set_period_statuses(strategy: Strategy, today: dt.date) -> None:
@@ -1051,7 +1033,7 @@ def load_demo(*, password: str, today: dt.date | None = None, stdout: TextIO | N
     today = today or timezone.localdate()
     with transaction.atomic():
         people = _ensure_people(password)
-        _ensure_leads_group(people["lead"])
+        _retire_leads_group()
         board = people["board"]
         strategies = []
         for document in read_documents():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from accounts.rules import roles_by_strategy, visible_strategies
@@ -255,6 +255,14 @@ def updates_to_review(*, user) -> QuerySet[ProgressUpdate]:
         # instead of starting from the few submitted updates (partial index update_awaiting_review).
         boards = [strategy_id for strategy_id, roles in roles_by_strategy(user).items() if Role.BOARD in roles]
         qs = qs.filter(deliverable__strategy_id__in=boards)
-    return qs.select_related("deliverable__strategy", "deliverable__owner", "period", "author").order_by(
-        "deliverable__strategy__title", "submitted_at"
+    # Nobody reviews their own work (accounts.rules.review_conflict): such updates are listed, marked as theirs.
+    own = (
+        Q(author=user)
+        | Q(deliverable__owner=user)
+        | Exists(Deliverable.contributors.through.objects.filter(deliverable_id=OuterRef("deliverable_id"), user=user))
+    )
+    return (
+        qs.select_related("deliverable__strategy", "deliverable__owner", "period", "author")
+        .annotate(is_own_work=ExpressionWrapper(own, output_field=BooleanField()))
+        .order_by("deliverable__strategy__title", "submitted_at")
     )

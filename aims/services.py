@@ -317,11 +317,14 @@ def staged_upload_create(*, user, source, checked) -> StagedUpload:
 @transaction.atomic
 def progress_update_review(*, update: ProgressUpdate, user, accept: bool, comment: str = "") -> ProgressUpdate:
     """Accept an update, or return it to the officer with a comment saying what to change."""
-    from accounts.rules import can_review
+    from accounts.rules import can_review, review_conflict
 
     if not can_review(user, update.deliverable.strategy):
         raise DomainError("Only board members of this strategy can review its updates.")
     update = ProgressUpdate.objects.select_for_update().select_related("deliverable").get(pk=update.pk)
+    conflict = review_conflict(user, update)
+    if conflict:
+        raise DomainError(f"You cannot review this update because {conflict}. Another board member must review it.")
     if update.state != ProgressUpdate.State.SUBMITTED:
         raise DomainError(f"This update is {update.get_state_display().lower()}, so it cannot be reviewed now.")
     if not accept and not comment.strip():

@@ -314,7 +314,10 @@ def update_review(request: HttpRequest, pk: int) -> HttpResponse:
     strategy = update.deliverable.strategy
     if not rules.can_view_strategy(request.user, strategy):
         raise PermissionDenied
-    can_review = rules.can_review(request.user, strategy) and update.state == ProgressUpdate.State.SUBMITTED
+    conflict = rules.review_conflict(request.user, update) if rules.can_review(request.user, strategy) else None
+    can_review = (
+        rules.can_review(request.user, strategy) and not conflict and update.state == ProgressUpdate.State.SUBMITTED
+    )
     form = None
     if can_review:
         if request.method == "POST":
@@ -349,5 +352,6 @@ def update_review(request: HttpRequest, pk: int) -> HttpResponse:
             "strategy": strategy,
             "form": form,
             "previous": previous,
+            "review_conflict": conflict if update.state == ProgressUpdate.State.SUBMITTED else None,
         },  # fmt: skip
     )

@@ -136,3 +136,40 @@ def test_public_pages(client):
     assert response.status_code == 200
     response = client.post(reverse("logout"))
     assert response.status_code == 302 and response["Location"] == reverse("login")
+
+
+@pytest.mark.parametrize("relation", ["author", "owner", "contributor"])
+def test_nobody_reviews_their_own_update(client, strategy, open_period, theme, board_member, relation):
+    """A board member who wrote the update, owns the deliverable or contributes to it may read it, is told on the
+    page why they cannot review it, and is refused if they send a review anyway; another board member may."""
+    from accounts.models import Role
+    from aims import services
+
+    colleague = factories.UserFactory(username="board2")
+    factories.MembershipFactory(user=colleague, strategy=strategy, role=Role.BOARD)
+    owner = board_member if relation == "owner" else factories.UserFactory(username="owner9")
+    deliverable = factories.DeliverableFactory(strategy=strategy, theme=theme, owner=owner)
+    if relation == "contributor":
+        deliverable.contributors.add(board_member)
+    author = board_member if relation == "author" else owner
+    update = factories.ProgressUpdateFactory(deliverable=deliverable, period=open_period, state="submitted",
+                                             author=author)  # fmt: skip
+    url = reverse("aims:update_review", args=[update.pk])
+
+    client.force_login(board_member)
+    page = client.get(url).content.decode()
+    assert "You cannot review this update because" in page and 'value="accept"' not in page
+    listing = client.get(reverse("aims:review_list")).content.decode()
+    assert "Your own work" in listing
+    assert client.post(url, {"action": "accept"}).status_code == 403
+    with pytest.raises(services.DomainError, match="You cannot review this update"):
+        services.progress_update_review(update=update, user=board_member, accept=True)
+    update.refresh_from_db()
+    assert update.state == "submitted" and update.reviewer is None
+
+    client.force_login(colleague)
+    assert "Your own work" not in client.get(reverse("aims:review_list")).content.decode()
+    response = client.post(url, {"action": "accept"})
+    assert response.status_code == 302
+    update.refresh_from_db()
+    assert update.state == "accepted" and update.reviewer == colleague
