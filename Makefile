@@ -37,10 +37,11 @@ test: venv system
 	echo "Testing with DATABASE_URL=$${DATABASE_URL:-<SQLite>} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-<in-process>}"; \
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-## lint: ruff and migrations check
+## lint: ruff, the import contract (one-way app graph, no cycles) and migrations check
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	env -u DATABASE_URL $(BIN)/python manage.py makemigrations --check --dry-run
 
 format: venv

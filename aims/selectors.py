@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from accounts.rules import roles_by_strategy, visible_strategies
+from accounts.models import Role
 from aims.models import Aim, Deliverable, Evidence, ProgressUpdate, ReportingPeriod, Strategy, Theme
+from aims.rules import roles_by_strategy, visible_strategies
 from principles.models import DeliverablePrinciple
 
 
@@ -88,7 +89,7 @@ def officer_deliverable_versions(*, user) -> list[tuple[int, int, int, bool]]:
 
 
 def home_strategies(*, user, versions: list[tuple[int, int, int, bool]]) -> list[Strategy]:
-    """The strategies the person may see (accounts.rules.visible_strategies: member of, or owns or contributes to
+    """The strategies the person may see (aims.rules.visible_strategies: member of, or owns or contributes to
     a deliverable in), from what the home page has read already: their roles and `officer_deliverable_versions`.
     One plain query instead of visible_strategies' three subqueries, on the page officers open most."""
     if user.is_superuser:
@@ -245,9 +246,6 @@ def deliverable_history(*, deliverable: Deliverable, limit: int = 50) -> list[Hi
 
 def updates_to_review(*, user) -> QuerySet[ProgressUpdate]:
     """Submitted updates in the strategies where the person is a board member, oldest first."""
-    from accounts.models import Role
-    from accounts.rules import roles_by_strategy
-
     qs = ProgressUpdate.objects.filter(state=ProgressUpdate.State.SUBMITTED)
     if not user.is_superuser:
         # The strategy ids as literals (the roles are read once per request anyway), not a join through
@@ -255,7 +253,7 @@ def updates_to_review(*, user) -> QuerySet[ProgressUpdate]:
         # instead of starting from the few submitted updates (partial index update_awaiting_review).
         boards = [strategy_id for strategy_id, roles in roles_by_strategy(user).items() if Role.BOARD in roles]
         qs = qs.filter(deliverable__strategy_id__in=boards)
-    # Nobody reviews their own work (accounts.rules.review_conflict): such updates are listed, marked as theirs.
+    # Nobody reviews their own work (aims.rules.review_conflict): such updates are listed, marked as theirs.
     own = (
         Q(author=user)
         | Q(deliverable__owner=user)

@@ -15,19 +15,13 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Membership, Role
 from aims.models import RAG, Deliverable, Evidence, Milestone, ProgressUpdate, ReportingPeriod, StagedUpload, Strategy
+from aims.rules import can_record_progress, can_review, review_conflict
+from aims.signals import strategy_changed
+from core.errors import DomainError
 
 logger = logging.getLogger(__name__)
-
-
-def strategy_changed(strategy_id: int) -> None:
-    from aims.signals import strategy_changed as bump
-
-    bump(strategy_id)
-
-
-class DomainError(Exception):
-    """A rule was broken; the message is shown to the person as it is."""
 
 
 MONTHS = [
@@ -167,8 +161,6 @@ def progress_update_start(*, deliverable: Deliverable, period: ReportingPeriod, 
 
 
 def _check_can_edit(*, update: ProgressUpdate, user) -> None:
-    from accounts.rules import can_record_progress
-
     if not can_record_progress(user, update.deliverable):
         raise DomainError("Only the deliverable's owner and contributors can record its progress.")
     if update.pk and not update.is_editable:
@@ -314,11 +306,19 @@ def staged_upload_create(*, user, source, checked) -> StagedUpload:
     return staged
 
 
+def staged_uploads_clean(*, older_than: dt.timedelta = dt.timedelta(days=1)) -> int:
+    """Remove files kept for a form that was never saved (StagedUpload) once they are `older_than`."""
+    count = 0
+    for staged in StagedUpload.objects.filter(created_at__lt=timezone.now() - older_than):
+        staged.file.delete(save=False)
+        staged.delete()
+        count += 1
+    return count
+
+
 @transaction.atomic
 def progress_update_review(*, update: ProgressUpdate, user, accept: bool, comment: str = "") -> ProgressUpdate:
     """Accept an update, or return it to the officer with a comment saying what to change."""
-    from accounts.rules import can_review, review_conflict
-
     if not can_review(user, update.deliverable.strategy):
         raise DomainError("Only board members of this strategy can review its updates.")
     update = ProgressUpdate.objects.select_for_update().select_related("deliverable").get(pk=update.pk)
@@ -354,8 +354,6 @@ def _send(subject: str, body: str, recipients: list[str]) -> None:
 
 
 def notify_update_submitted(*, update_id: int, previous_state: str) -> None:
-    from accounts.models import Membership, Role
-
     update = ProgressUpdate.objects.select_related("deliverable__strategy", "period", "author").get(pk=update_id)
     deliverable = update.deliverable
     board = Membership.objects.filter(strategy=deliverable.strategy, role=Role.BOARD, user__is_active=True)

@@ -23,6 +23,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 
 from accounts.models import Membership, User
+from aims.context_processors import forget_single_organisation
 from aims.models import (
     Aim,
     Deliverable,
@@ -34,6 +35,7 @@ from aims.models import (
     Strategy,
     Theme,
 )
+from principles.models import DeliverablePrinciple, Principle
 
 Contributors = Deliverable.contributors.through
 
@@ -102,8 +104,6 @@ def _strategy_id(instance) -> int | None:
 def _changed(sender, instance, **kwargs):
     if kwargs.get("raw"):
         return
-    from principles.models import DeliverablePrinciple
-
     if isinstance(instance, (Deliverable, ProgressUpdate, Milestone, Evidence, DeliverablePrinciple)):
         deliverables_changed([_deliverable_id(instance)])
         if isinstance(instance, Deliverable) and kwargs.get("signal") is post_delete:
@@ -119,8 +119,6 @@ def _keep_stored_version(sender, instance, **kwargs):
 
 
 def connect() -> None:
-    from principles.models import DeliverablePrinciple, Principle
-
     for model in (Strategy, Aim, Theme, Deliverable, Milestone, ReportingPeriod, ProgressUpdate, Evidence,
                   Principle, DeliverablePrinciple):  # fmt: skip
         post_save.connect(_changed, sender=model, dispatch_uid=f"data-version-save-{model.__name__}")
@@ -203,8 +201,6 @@ def _reload_home_version(sender, instance, **kwargs):
 @receiver(post_save, sender=Organisation, dispatch_uid="single-organisation-save")
 @receiver(post_delete, sender=Organisation, dispatch_uid="single-organisation-delete")
 def _organisations_changed(sender, instance, raw=False, **kwargs):
-    from accounts.context_processors import forget_single_organisation
-
     forget_single_organisation()
     if not raw and kwargs.get("signal") is post_save:
         for strategy_id in Strategy.objects.filter(organisation=instance).values_list("pk", flat=True):

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from aims.models import Aim, Cadence, Deliverable, Milestone, Organisation, ReportingPeriod, Strategy, Theme
+from aims.services import reporting_periods_generate
 from principles.models import DeliverablePrinciple, Principle
 
 FORMAT = "digital-strategy-portal/1"
@@ -392,7 +393,6 @@ def _upsert(model, place: str, lookup: dict, values: dict):
 
 def strategy_import(*, data: Any) -> Strategy:
     """Create or update a strategy from a document (see module docstring). All or nothing."""
-    from aims.services import reporting_periods_generate
 
     doc = _parse(data)
     users = doc.pop("users")

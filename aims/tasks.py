@@ -23,16 +23,4 @@ def reporting_periods_roll_over_all() -> list[int]:
 @shared_task(acks_late=True)
 def staged_uploads_clean() -> int:
     """Remove files kept for a form that was never saved, a day after they were kept."""
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from aims.models import StagedUpload
-
-    old = StagedUpload.objects.filter(created_at__lt=timezone.now() - dt.timedelta(days=1))
-    count = 0
-    for staged in old:
-        staged.file.delete(save=False)
-        staged.delete()
-        count += 1
-    return count
+    return services.staged_uploads_clean()

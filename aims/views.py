@@ -11,11 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from accounts import rules
-from aims import selectors, services
+from aims import rules, selectors, services
 from aims.forms import ProgressUpdateForm, ReviewForm
 from aims.models import Deliverable, Evidence, ProgressUpdate, ReportingPeriod, StagedUpload, Strategy
-from aims.page_cache import cached, cached_body
+from core.page_cache import cached, cached_body
 
 REVIEW_PAGE_SIZE = 50
 

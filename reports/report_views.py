@@ -8,9 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from accounts import rules
+from aims import rules
 from aims.models import ReportingPeriod, Strategy
-from aims.services import DomainError
+from core.errors import DomainError
 from reports import services
 from reports.forms import ProgressReportForm
 from reports.models import ProgressReport, ReportVersion

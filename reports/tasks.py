@@ -7,6 +7,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.db import DatabaseError, OperationalError
 
 from reports import services
+from reports.scheduled import reminders_send, roll_over_and_draft_reports
 
 logger = logging.getLogger(__name__)
 
@@ -54,13 +55,9 @@ def report_versions_reap_task() -> int:
 
 @shared_task(acks_late=True)
 def roll_over_and_draft_reports_task() -> list[int]:
-    from reports.scheduled import roll_over_and_draft_reports
-
     return [report.pk for report in roll_over_and_draft_reports()]
 
 
 @shared_task(acks_late=True)
 def reminders_send_task() -> dict:
-    from reports.scheduled import reminders_send
-
     return reminders_send()

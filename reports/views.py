@@ -6,10 +6,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
-from accounts import rules
+from aims import rules
 from aims.models import Deliverable, Strategy
-from aims.page_cache import cached_body
 from aims.selectors import strategy_list
+from core.page_cache import cached_body
 from reports import charts, selectors
 from reports.exports import deliverables_csv
 from reports.filters import DeliverableFilter, active_filter_description, filter_rows

@@ -51,10 +51,12 @@ INSTALLED_APPS = [
     "simple_history",
     "django_celery_beat",
     "axes",
+    "core",
     "accounts",
-    "aims",
     "principles",
+    "aims",
     "reports",
+    "operations",
 ]
 
 MIDDLEWARE = [
@@ -98,7 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "accounts.context_processors.navigation",
+                "aims.context_processors.navigation",
             ],
         },
     },

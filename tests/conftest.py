@@ -133,7 +133,7 @@ def _empty_cache():
     is kept per process for a minute."""
     from django.core.cache import cache
 
-    from accounts.context_processors import forget_single_organisation
+    from aims.context_processors import forget_single_organisation
 
     cache.clear()
     forget_single_organisation()

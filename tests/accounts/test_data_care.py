@@ -3,7 +3,7 @@ from django.apps import apps
 from django.core.management import call_command
 
 from accounts.models import User
-from accounts.services import user_deactivate
+from aims.handover import user_deactivate
 from aims.models import Deliverable, Evidence, ProgressUpdate
 from tests import factories
 

@@ -154,9 +154,9 @@ def test_header_names_the_council_only_while_the_portal_holds_one(client, strate
 @pytest.mark.django_db
 def test_home_strategies_are_exactly_the_visible_strategies(strategy, other_strategy, theme, officer, outsider):
     """The home reads the strategies from roles and deliverables it has loaded anyway: it must agree with
-    accounts.rules.visible_strategies for members, owners, contributors (also of withdrawn work) and superusers."""
-    from accounts.rules import visible_strategies
+    aims.rules.visible_strategies for members, owners, contributors (also of withdrawn work) and superusers."""
     from aims import selectors
+    from aims.rules import visible_strategies
 
     third = factories.StrategyFactory()
     contributor, withdrawn_owner, nobody = factories.UserFactory(), factories.UserFactory(), factories.UserFactory()

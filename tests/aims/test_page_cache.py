@@ -6,8 +6,8 @@ import time
 import pytest
 from django.core.cache import cache
 
-from aims import page_cache
-from aims.page_cache import body_keys, cached_body
+from core import page_cache
+from core.page_cache import body_keys, cached_body
 
 PARTS = ["test-page", 1, 7]
 

@@ -4,13 +4,14 @@ import time
 
 from django.http import HttpRequest
 
+from aims.models import Organisation
+from aims.navigation import service_nav
+
 SINGLE_ORGANISATION_SECONDS = 60
 _single_organisation_memo: tuple[float, str] | None = None  # (read at, name), per process; replaced whole
 
 
 def navigation(request: HttpRequest) -> dict:
-    from accounts.navigation import service_nav
-
     return {"service_nav": service_nav(request), "current_organisation": _single_organisation()}
 
 
@@ -32,7 +33,5 @@ def forget_single_organisation() -> None:
 
 
 def _organisation_name() -> str:
-    from aims.models import Organisation
-
     names = list(Organisation.objects.values_list("name", flat=True)[:2])
     return names[0] if len(names) == 1 else ""

@@ -1,8 +1,8 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.services import user_deactivate
-from aims.services import DomainError
+from aims.handover import user_deactivate
+from core.errors import DomainError
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from aims.models import Deliverable, Strategy
-from aims.services import DomainError
+from core.errors import DomainError
 
 
 @transaction.atomic

@@ -6,14 +6,10 @@ strategies in which they own or contribute to a deliverable, even without a memb
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.db.models import Q, QuerySet
 
 from accounts.models import Membership, Role
-
-if TYPE_CHECKING:
-    from aims.models import Deliverable, Strategy
+from aims.models import Deliverable, Strategy
 
 
 def roles_by_strategy(user) -> dict[int, set[str]]:
@@ -40,14 +36,10 @@ def has_role(user, strategy: Strategy | int, *roles: str) -> bool:
 
 
 def visible_strategies(user) -> QuerySet[Strategy]:
-    from aims.models import Strategy
-
     if not user.is_authenticated:
         return Strategy.objects.none()
     if user.is_superuser:
         return Strategy.objects.all()
-    from aims.models import Deliverable
-
     # Subqueries rather than joins: no DISTINCT over a fan-out of deliverables (measured in bench/).
     return Strategy.objects.filter(
         Q(pk__in=Membership.objects.filter(user=user).values("strategy_id"))
@@ -59,8 +51,6 @@ def visible_strategies(user) -> QuerySet[Strategy]:
 def can_view_strategy(user, strategy: Strategy | int) -> bool:
     if has_role(user, strategy, *Role.values):
         return True
-    from aims.models import Deliverable
-
     strategy_id = strategy if isinstance(strategy, int) else strategy.pk
     return (
         user.is_authenticated

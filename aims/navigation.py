@@ -1,6 +1,8 @@
 from django.http import HttpRequest
 from django.urls import reverse
 
+from aims.rules import is_board_member_anywhere, is_report_reader_anywhere
+
 # Which pages belong to which navigation item, by URL name prefix.
 SECTIONS = {
     "home": ("home", "aims:deliverable_detail", "aims:progress_update"),
@@ -16,8 +18,6 @@ def service_nav(request: HttpRequest) -> list[dict]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    from accounts.rules import is_board_member_anywhere, is_report_reader_anywhere
-
     items = [("home", "Your deliverables", reverse("home"))]
     if is_board_member_anywhere(user):
         items.append(("review", "Updates to review", reverse("aims:review_list")))
