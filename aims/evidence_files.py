@@ -8,8 +8,10 @@ markup smuggled inside (a PNG that is also an HTML page). Each refusal gives a r
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -42,6 +44,13 @@ ODF_MIMETYPES = {
     ".ods": b"application/vnd.oasis.opendocument.spreadsheet",
     ".odp": b"application/vnd.oasis.opendocument.presentation",
 }
+# Office and OpenDocument files are zip archives, and a zip can declare gigabytes that inflate from a few kilobytes
+# (a "zip bomb"). Nothing here inflates a member without a bound, and documents that would unpack to more than
+# these limits are refused, so that nobody who later opens them (a reviewer's laptop, a scanner) gets the bomb:
+MAX_ZIP_ENTRIES = 10_000  # a large real workbook or slide deck has a few hundred parts
+MAX_ZIP_UNPACKED_BYTES = 512 * 1024 * 1024  # declared total; document XML packs about 10 to 20 times, a 20 MB file fits
+MAX_MIMETYPE_BYTES = 100  # the OpenDocument mimetype member is one short line (at most 47 characters)
+ZIP_DIRECTORY_ENTRY = b"PK\x01\x02"  # the signature each entry in a zip's central directory starts with
 MARKUP = re.compile(rb"<\s*(?:!doctype\s+html|html|script|svg|iframe|object|embed|body)\b|javascript:", re.I)
 EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe", b"#!")
 
@@ -83,27 +92,45 @@ def _describe(data: bytes) -> str:
     return f"it is not a {ALLOWED_DESCRIPTION} file"
 
 
-def _check_zip(data: bytes, ext: str, upload: UploadedFile) -> None:
-    import io
-
+def _check_zip(data: bytes, ext: str, name: str) -> None:
+    not_real = EvidenceFileError(f"{name}: the file is not a real {ext} document.")
+    too_large = EvidenceFileError(f"{name}: the document is too large when unpacked, so it cannot be accepted.")
+    # Opening a zip builds an object per entry (about 500 bytes each, so hundreds of MB for the few hundred
+    # thousand entries 20 MB can hold) before they could be counted; counting signatures first is cheap.
+    if data.count(ZIP_DIRECTORY_ENTRY) > MAX_ZIP_ENTRIES:
+        raise EvidenceFileError(f"{name}: the document has too many parts, so it cannot be accepted.")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = archive.namelist()
+            members = archive.infolist()
+            if len(members) > MAX_ZIP_ENTRIES:
+                raise EvidenceFileError(f"{name}: the document has too many parts, so it cannot be accepted.")
+            if sum(member.file_size for member in members) > MAX_ZIP_UNPACKED_BYTES:
+                raise too_large
+            names = {member.filename for member in members}
             if ext in OOXML_PARTS:
                 if "[Content_Types].xml" not in names or not any(n.startswith(OOXML_PARTS[ext]) for n in names):
-                    raise EvidenceFileError(f"{upload.name}: the file is not a real {ext} document.")
+                    raise not_real
             else:
-                if "mimetype" not in names or archive.read("mimetype").strip() != ODF_MIMETYPES[ext]:
-                    raise EvidenceFileError(f"{upload.name}: the file is not a real {ext} document.")
+                if "mimetype" not in names:
+                    raise not_real
+                info = archive.getinfo("mimetype")
+                if info.file_size > MAX_MIMETYPE_BYTES:
+                    raise too_large
+                # Declared sizes can lie: read at most one byte past the limit, which inflates no more than that.
+                with archive.open(info) as member:
+                    mimetype = member.read(MAX_MIMETYPE_BYTES + 1)
+                if len(mimetype) > MAX_MIMETYPE_BYTES:
+                    raise too_large
+                if mimetype.strip() != ODF_MIMETYPES[ext]:
+                    raise not_real
             if any(n.lower().endswith((".exe", ".dll", ".js", ".vbs", ".bat", ".cmd", ".ps1")) for n in names):
-                raise EvidenceFileError(f"{upload.name}: the document contains a program, so it cannot be accepted.")
-    except zipfile.BadZipFile as exc:
-        raise EvidenceFileError(f"{upload.name}: the file is damaged or is not a real {ext} document.") from exc
+                raise EvidenceFileError(f"{name}: the document contains a program, so it cannot be accepted.")
+    # Beyond a bad zip: corrupt deflate data, unsupported compression, encrypted members, a truncated archive.
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError, ValueError) as exc:
+        raise EvidenceFileError(f"{name}: the file is damaged or is not a real {ext} document.") from exc
 
 
 def _check_image(data: bytes, upload: UploadedFile) -> None:
-    import io
-
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -135,7 +162,7 @@ def check_evidence_file(upload: UploadedFile) -> CheckedFile:
     elif kind in ("ooxml", "odf"):
         if not data.startswith(b"PK\x03\x04"):
             raise EvidenceFileError(mismatch)
-        _check_zip(data, ext, upload)
+        _check_zip(data, ext, name)
     elif kind == "ole":
         if not data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
             raise EvidenceFileError(mismatch)
