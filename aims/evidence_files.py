@@ -19,6 +19,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 
+MAX_NAME_CHARS = 200  # the name kept for display (the model allows 255)
+MAX_SUFFIX_CHARS = 10  # the longest allowed extension is 5 (".docx"); anything much longer is not one
 ALLOWED_DESCRIPTION = "PDF, Word, Excel, PowerPoint, OpenDocument, CSV, PNG or JPEG"
 
 # extension -> (kind, content type)
@@ -71,7 +73,15 @@ def safe_original_name(name: str) -> str:
     """The file's own name without any folder part or control characters, for display only."""
     base = PurePath(name.replace("\\", "/")).name
     base = "".join(ch for ch in base if ch.isprintable() and ch not in '<>:"/\\|?*')
-    return base.strip(" .")[:200] or "file"
+    base = base.strip(" .")
+    if len(base) > MAX_NAME_CHARS:
+        # Shorten the part before the extension: the type is checked against the extension, so cutting the
+        # end off would refuse a valid file for the wrong reason. A "suffix" longer than any real one is just cut.
+        suffix = PurePath(base).suffix
+        if len(suffix) > MAX_SUFFIX_CHARS:
+            suffix = ""
+        base = base[: MAX_NAME_CHARS - len(suffix)].rstrip(" .") + suffix
+    return base or "file"
 
 
 def _read_all(upload: UploadedFile) -> bytes:

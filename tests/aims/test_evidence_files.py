@@ -102,3 +102,32 @@ def test_a_document_with_too_many_parts_is_refused():
     with pytest.raises(EvidenceFileError) as refused:
         check("plan.odt", odt_bytes(extra_entries=10_001))
     assert str(refused.value) == "plan.odt: the document has too many parts, so it cannot be accepted."
+
+
+# Finding 9: a long file name is shortened without losing its extension.
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def test_a_long_file_name_keeps_its_extension():
+    name = "Quarterly digital inclusion evidence " + "x" * (250 - 37 - 4) + ".pdf"
+    assert len(name) == 250
+    checked = check(name, PDF)
+    assert checked.content_type == "application/pdf"
+    assert checked.original_name.endswith("x.pdf") and len(checked.original_name) == 200
+    assert checked.original_name.startswith("Quarterly digital inclusion evidence x")
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("a" * 195 + " ... " + "b" * 50 + ".docx", "a" * 195 + ".docx"),  # no trailing dots or spaces before it
+        ("a" * 250, "a" * 200),
+        ("a" * 190 + "." + "b" * 40, ("a" * 190 + "." + "b" * 40)[:200]),  # not an extension: just cut
+        ("../../" + "c" * 10 + ".png", "c" * 10 + ".png"),
+    ],
+)
+def test_safe_original_name_shortens_the_stem(name, expected):
+    from aims.evidence_files import safe_original_name
+
+    assert safe_original_name(name) == expected
