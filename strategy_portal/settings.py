@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -207,8 +208,30 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "300"))
 CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", "240"))
-# Longer than the hard time limit, so a late-acked task is not redelivered while it is still running.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "600"))}
+# Redelivery of a task whose worker died (acks_late), kombu 5.7's Redis transport: each delivered, unacked message
+# sits in an index scored by its delivery time. Every running worker sweeps that index every
+# unacked_restore_interval seconds but scans it only on every unacked_restore_throttle-th sweep (kombu's defaults,
+# 10 s and 10, scan every 100 s); a scan puts back, at the head of the queue, each message delivered more than
+# visibility_timeout seconds ago. Worst case, a dead worker's message is back in the queue
+#     visibility_timeout + unacked_restore_interval * unacked_restore_throttle  seconds after its delivery
+# (600 + 10 * 1 = 610 s with these defaults), then taken at once by a free worker, or when one frees up (within the
+# hard time limit). A worker also scans when it starts, so with none running the message waits for the next one.
+# reports.services.redelivery_window() adds this up: the reaper leaves a "generating" version to redelivery until
+# then. The visibility timeout must exceed the hard time limit, or a task still running is delivered again.
+# Lower-case, so not Django settings: the transport options below are the one place they are read from.
+visibility_timeout = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "600"))
+restore_interval = int(os.environ.get("CELERY_UNACKED_RESTORE_INTERVAL", "10"))
+# 1: every sweep scans (one ZRANGE per worker per interval, cheap), so the interval alone sets the sweep period.
+restore_throttle = int(os.environ.get("CELERY_UNACKED_RESTORE_THROTTLE", "1"))
+if visibility_timeout <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must be longer than CELERY_TASK_TIME_LIMIT.")
+if restore_interval < 1 or restore_throttle < 1:
+    raise ImproperlyConfigured("CELERY_UNACKED_RESTORE_INTERVAL and _THROTTLE must be at least 1.")
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": visibility_timeout,
+    "unacked_restore_interval": restore_interval,
+    "unacked_restore_throttle": restore_throttle,
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Beat copies these into its database schedule at start; change times in the Django admin afterwards.
