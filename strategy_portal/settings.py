@@ -77,13 +77,28 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Lockout after repeated failed sign-ins, per username and address (django-axes).
+# The client's address (accounts/client_address.py): 0 when the portal is reached directly (REMOTE_ADDR), or the
+# number of reverse proxies in front of it that each append to X-Forwarded-For. It must be exact: too high and
+# clients can choose their address, too low and every person shares the proxy's.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ValueError("TRUSTED_PROXY_COUNT must be 0 or more")
+
+# Limits on password guessing (django-axes plus accounts/signin_limits.py, which explains each).
+# Locked: one username from one address, after AXES_FAILURE_LIMIT failures within the cool-off.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Tries while locked are refused but not counted, so a person retrying does not restart the cool-off.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.signin_limits.lockout_response"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Slowed down, never locked: one username, any addresses.
+SIGN_IN_USERNAME_SLOWDOWN_AFTER = int(os.environ.get("SIGN_IN_USERNAME_SLOWDOWN_AFTER", "10"))
+SIGN_IN_USERNAME_MAX_WAIT_SECONDS = int(os.environ.get("SIGN_IN_USERNAME_MAX_WAIT_SECONDS", "60"))
 
 ROOT_URLCONF = "strategy_portal.urls"
 WSGI_APPLICATION = "strategy_portal.wsgi.application"

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from accounts import views as accounts_views
 from accounts.forms import SignInForm
 from aims import views as aims_views
 from strategy_portal.health import health
@@ -19,7 +20,7 @@ urlpatterns = [
     path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "password-reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        accounts_views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(
