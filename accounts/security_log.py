@@ -36,7 +36,8 @@ def _sign_in_failed(sender, credentials, request=None, **kwargs):
 
 @receiver(user_locked_out)
 def _locked_out(sender, request, username, ip_address, **kwargs):
-    logger.warning("locked-out user=%s from=%s lock=username-and-address", username or "-", client_address(request))
+    scope = "address" if getattr(request, "sign_in_locked_for", "") == "address" else "username-and-address"
+    logger.warning("locked-out user=%s from=%s lock=%s", username or "-", client_address(request), scope)
 
 
 def access_refused(request, reason: str = "") -> None:
@@ -47,3 +48,7 @@ def access_refused(request, reason: str = "") -> None:
 
 def sign_in_delayed(request, username: str, wait: int) -> None:
     logger.warning("sign-in-delayed user=%s from=%s wait=%ss", username, client_address(request), wait)
+
+
+def password_reset_refused(request, limit: str) -> None:
+    logger.warning("password-reset-refused limit=%s from=%s", limit, client_address(request))

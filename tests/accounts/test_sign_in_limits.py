@@ -1,4 +1,4 @@
-"""Sign-in lockout and slow-down (issue #12, finding 5), through the real views.
+"""Sign-in lockout, slow-down and password-reset limits (issue #12, findings 5 and 6), through the real views.
 
 Behind the reverse proxy every request comes from the proxy's address (REMOTE_ADDR) and carries the client's
 address in X-Forwarded-For, as the proxy appends it; TRUSTED_PROXY_COUNT tells the portal to read it from there.
@@ -15,6 +15,7 @@ from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 
+from accounts.models import RateLimitCounter
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +51,9 @@ def _fast_password_hashing(settings):
 @pytest.fixture
 def behind_proxy(settings):
     settings.TRUSTED_PROXY_COUNT = 1
+
+
+# Finding 5: the lockout must not lock out the real person, nor everyone behind the proxy.
 
 
 def test_behind_the_proxy_each_person_is_known_by_their_own_address(behind_proxy, officer, caplog):
@@ -154,3 +158,73 @@ def test_the_locked_out_page_offers_a_password_reset_which_lifts_the_lock(client
     done = client.post(form_page.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     assert done.url == reverse("password_reset_complete")
     assert signed_in(sign_in(client, officer.username, NEW_PASSWORD))
+
+
+# Finding 6: password spraying from one address, and password-reset emails.
+
+
+def test_password_spraying_from_one_address_is_locked_across_usernames(behind_proxy, officer):
+    users = [factories.UserFactory(username=f"sprayed{n}") for n in range(12)]
+    answers = []
+    for _ in range(4):  # 48 attempts, never 5 on one username
+        for user in users:
+            answers.append(sign_in(Client(), user.username, "wrong", "203.0.113.9"))
+    assert all("Enter a correct username and password" in a.content.decode() for a in answers[:29])
+    assert [a.status_code for a in answers[29:]] == [429] * 19
+    assert "from your network" in answers[29].content.decode()
+    assert "Reset your password" not in answers[29].content.decode()  # resetting one password would not help
+
+    # Locked for everyone from that address, even with the right password; other addresses are not affected.
+    assert sign_in(Client(), officer.username, factories.PASSWORD, "203.0.113.9").status_code == 429
+    assert signed_in(sign_in(Client(), officer.username, factories.PASSWORD, "198.51.100.7"))
+    # Attempts while locked are not counted, so the lock ends 15 minutes after the 30th failure.
+    earlier(15 * 60 + 1)
+    assert signed_in(sign_in(Client(), officer.username, factories.PASSWORD, "203.0.113.9"))
+
+
+TOO_MANY_RESETS = "You have asked for too many password reset emails. Wait an hour and try again."
+
+
+def ask_for_reset(client, email, address="192.0.2.10"):
+    return client.post(reverse("password_reset"), {"email": email}, REMOTE_ADDR=address)
+
+
+def an_hour_passes():
+    RateLimitCounter.objects.update(window_start=F("window_start") - timedelta(hours=1, seconds=1))
+
+
+def test_password_reset_emails_are_limited_per_email_address(client, officer, mailoutbox):
+    for n in range(3):
+        assert ask_for_reset(client, officer.email, f"192.0.2.{n}").url == reverse("password_reset_done")
+    assert len(mailoutbox) == 3
+    response = ask_for_reset(client, officer.email.upper(), "192.0.2.50")
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert TOO_MANY_RESETS in page and "There is a problem" in page and "<title>Error: Reset your password" in page
+    assert len(mailoutbox) == 3
+
+    # The same answer for an address with no account, so it reveals nothing.
+    for _ in range(3):
+        assert ask_for_reset(client, "nobody@example.gov.uk").status_code == 302
+    assert TOO_MANY_RESETS in ask_for_reset(client, "nobody@example.gov.uk").content.decode()
+
+    an_hour_passes()
+    assert ask_for_reset(client, officer.email).status_code == 302
+    assert len(mailoutbox) == 4
+
+
+def test_password_reset_requests_are_limited_per_client_address(behind_proxy, client, mailoutbox):
+    users = [factories.UserFactory(username=f"resetter{n}") for n in range(11)]
+
+    def ask(user, address):
+        return client.post(
+            reverse("password_reset"), {"email": user.email}, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=address
+        )
+
+    for user in users[:10]:
+        assert ask(user, "203.0.113.9").status_code == 302
+    response = ask(users[10], "203.0.113.9")
+    assert response.status_code == 429 and TOO_MANY_RESETS in response.content.decode()
+    assert len(mailoutbox) == 10
+    assert ask(users[10], "198.51.100.7").status_code == 302  # another person behind the same proxy
+    assert len(mailoutbox) == 11
