@@ -66,8 +66,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "strategy_portal.middleware.SessionIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "strategy_portal.middleware.SessionIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -78,13 +78,34 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Lockout after repeated failed sign-ins, per username and address (django-axes).
+# The client's address (accounts/client_address.py): 0 when the portal is reached directly (REMOTE_ADDR), or the
+# number of reverse proxies in front of it that each append to X-Forwarded-For. It must be exact: too high and
+# clients can choose their address, too low and every person shares the proxy's.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ValueError("TRUSTED_PROXY_COUNT must be 0 or more")
+
+# Limits on password guessing (django-axes plus accounts/signin_limits.py, which explains each).
+# Locked: one username from one address, after AXES_FAILURE_LIMIT failures within the cool-off.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Tries while locked are refused but not counted, so a person retrying does not restart the cool-off.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HANDLER = "accounts.signin_limits.SignInLockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.signin_limits.lockout_response"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Locked: one address, any usernames (password spraying), within the same cool-off.
+SIGN_IN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_ADDRESS_FAILURE_LIMIT", "30"))
+# Slowed down, never locked: one username, any addresses.
+SIGN_IN_USERNAME_SLOWDOWN_AFTER = int(os.environ.get("SIGN_IN_USERNAME_SLOWDOWN_AFTER", "10"))
+SIGN_IN_USERNAME_MAX_WAIT_SECONDS = int(os.environ.get("SIGN_IN_USERNAME_MAX_WAIT_SECONDS", "60"))
+# Password-reset emails.
+PASSWORD_RESET_PER_EMAIL_PER_HOUR = int(os.environ.get("PASSWORD_RESET_PER_EMAIL_PER_HOUR", "3"))
+PASSWORD_RESET_PER_ADDRESS_PER_HOUR = int(os.environ.get("PASSWORD_RESET_PER_ADDRESS_PER_HOUR", "10"))
 
 ROOT_URLCONF = "strategy_portal.urls"
 WSGI_APPLICATION = "strategy_portal.wsgi.application"
@@ -254,6 +275,8 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(60 * 60)))
 # The age above is an inactivity timeout: SessionIdleTimeoutMiddleware renews the session once a minute.
+# It also ends every session this long after sign-in, however active (ASVS 7.3.2).
+SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_SECONDS", str(12 * 60 * 60)))
 SESSION_SAVE_EVERY_REQUEST = False
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
