@@ -52,9 +52,10 @@ format: venv
 static:
 	bash static/build.sh
 
-## worker / beat: the production processes (need CELERY_BROKER_URL and DATABASE_URL)
+## worker / beat: the production processes (need CELERY_BROKER_URL and DATABASE_URL); prefork, the pool that
+## enforces the task time limits (solo and threads do not)
 worker: venv
-	$(BIN)/celery -A strategy_portal worker --loglevel=INFO --pool=threads --concurrency=2
+	$(BIN)/celery -A strategy_portal worker --loglevel=INFO --pool=prefork --concurrency=2
 
 beat: venv
 	$(BIN)/celery -A strategy_portal beat --loglevel=INFO -S django

@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and roles"
 
     def ready(self) -> None:
-        from accounts import security_log  # noqa: F401 - connects the sign-in signal receivers
+        from accounts import security_log, session_lifetime  # noqa: F401 - connect the sign-in signal receivers

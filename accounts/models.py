@@ -47,3 +47,17 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} – {self.strategy}"
+
+
+class RateLimitCounter(models.Model):
+    """Requests counted against one limit (accounts/signin_limits.py) in a window that starts with the first.
+
+    In the database, not the cache: the default cache is per web process, and each would allow the limit again.
+    """
+
+    key = models.CharField(max_length=100, unique=True)
+    window_start = models.DateTimeField(db_index=True)
+    count = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count} since {self.window_start:%Y-%m-%d %H:%M}"

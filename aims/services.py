@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -282,9 +283,16 @@ def evidence_attach_file(*, update: ProgressUpdate, source, checked, user) -> Ev
         sha256=checked.sha256,
         added_by=user,
     )
-    evidence.file.save(generated_name(checked.original_name), source, save=False)
+    evidence.file.save(
+        generated_name(checked.original_name), _content_to_store(source=source, checked=checked), save=False
+    )
     evidence.save()
     return evidence
+
+
+def _content_to_store(*, source, checked):
+    """The checked file's own bytes when checking made cleaner ones (a re-encoded image), else the upload."""
+    return source if checked.content is None else ContentFile(checked.content)
 
 
 def generated_name(original_name: str) -> str:
@@ -301,7 +309,9 @@ def staged_upload_create(*, user, source, checked) -> StagedUpload:
         content_type=checked.content_type,
         sha256=checked.sha256,
     )
-    staged.file.save(generated_name(checked.original_name), source, save=False)
+    staged.file.save(
+        generated_name(checked.original_name), _content_to_store(source=source, checked=checked), save=False
+    )
     staged.save()
     return staged
 

@@ -25,12 +25,35 @@ from reports.snapshot import executive_summary_default
 
 logger = logging.getLogger(__name__)
 
-# A version still "generating" this long after it started has lost its worker.
-STUCK_AFTER = dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+# Slack on top of redelivery_window()'s sum: clocks of different hosts, a slow claim, the reaper's own run.
+REDELIVERY_MARGIN = dt.timedelta(seconds=60)
+# A version is started at most this many times, whatever stopped the earlier starts (a killed worker, a lost
+# database): the next delivery fails it with a reason instead of rendering it again, so a report that kills its
+# worker (out of memory, say) cannot loop for ever. The task's database retries are counted in it too.
+MAX_ATTEMPTS = 4
 # A version still queued this long after it was asked for was lost with its message (the broker's data was lost,
 # or nothing has been running a worker): fail it so "Generate PDF" can be pressed again. If the message does
 # arrive later, the task finds the version failed and does nothing.
 QUEUED_STUCK_AFTER = dt.timedelta(hours=1)
+
+
+def redelivery_window(*, transport_options: dict | None = None, time_limit: int | None = None) -> dt.timedelta:
+    """How long after a version's start a redelivered task may still take it over when its worker has died.
+
+    Until then the version belongs to redelivery; after it, to the reaper (report_versions_reap). The broker puts
+    the dead worker's message back within visibility_timeout + unacked_restore_interval * unacked_restore_throttle
+    of delivering it (see CELERY_BROKER_TRANSPORT_OPTIONS in settings; delivery comes before started_at), a worker
+    is free to take it within the hard time limit, and REDELIVERY_MARGIN is slack. Taking it over sets a new
+    started_at, so the window starts again. Without arguments, from the settings; the worker-killed test passes the
+    values it gives its workers."""
+    from kombu.transport.redis import Channel
+
+    options = settings.CELERY_BROKER_TRANSPORT_OPTIONS if transport_options is None else transport_options
+    time_limit = settings.CELERY_TASK_TIME_LIMIT if time_limit is None else time_limit
+    sweep = options.get("unacked_restore_interval", Channel.unacked_restore_interval) * options.get(
+        "unacked_restore_throttle", Channel.unacked_restore_throttle
+    )
+    return dt.timedelta(seconds=options["visibility_timeout"] + sweep + time_limit) + REDELIVERY_MARGIN
 
 
 def report_defaults(*, strategy: Strategy, period: ReportingPeriod, user) -> dict:
@@ -108,7 +131,8 @@ def _not_queued(version_id: int, exc: Exception) -> None:
 
 
 def _claim(version_id: int) -> bool:
-    """Mark the version as generating unless it is finished or another worker holds it."""
+    """Mark the version as generating unless it is finished, another worker holds it, or it was started
+    MAX_ATTEMPTS times already (then fail it)."""
     with transaction.atomic():
         version = (
             ReportVersion.objects.select_for_update(skip_locked=True)
@@ -116,6 +140,17 @@ def _claim(version_id: int) -> bool:
             .first()
         )
         if version is None:
+            return False
+        if version.status == ReportVersion.Status.GENERATING and version.attempts >= MAX_ATTEMPTS:
+            logger.warning("Report version %s was started %s times without finishing", version_id, version.attempts)
+            version.status = ReportVersion.Status.FAILED
+            version.failure_reason = (
+                f"The report generator stopped {version.attempts} times before finishing this report (the report "
+                "may be too large for the server, or the server kept restarting). Try the “Exceptions only” "
+                "appendix, or ask support quoting this report's version number."
+            )
+            version.finished_at = timezone.now()
+            version.save(update_fields=["status", "failure_reason", "finished_at"])
             return False
         version.status = ReportVersion.Status.GENERATING
         version.started_at = timezone.now()
@@ -185,12 +220,13 @@ def report_version_fail(*, version_id: int, reason: str) -> None:
 
 def report_versions_reap(*, now: dt.datetime | None = None) -> int:
     """Fail versions whose worker died, or whose task was lost before any worker took it, so none stays
-    "generating" or "queued" for ever. Locked rows are still running."""
+    "generating" or "queued" for ever. Locked rows are still running. A "generating" version is left alone for
+    redelivery_window() after it started: until then a redelivered task may still take it over and finish it."""
     now = now or timezone.now()
     reaped = 0
     with transaction.atomic():
         stuck = ReportVersion.objects.select_for_update(skip_locked=True).filter(
-            Q(status=ReportVersion.Status.GENERATING, started_at__lt=now - STUCK_AFTER)
+            Q(status=ReportVersion.Status.GENERATING, started_at__lt=now - redelivery_window())
             | Q(status=ReportVersion.Status.QUEUED, requested_at__lt=now - QUEUED_STUCK_AFTER)
         )
         for version in stuck:

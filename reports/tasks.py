@@ -18,7 +18,8 @@ logger = logging.getLogger(__name__)
     reject_on_worker_lost=True,
     autoretry_for=(OperationalError,),
     retry_backoff=5,
-    max_retries=3,
+    # Each retry starts the version again, and it is started at most MAX_ATTEMPTS times in all (services._claim).
+    max_retries=services.MAX_ATTEMPTS - 1,
 )
 def report_version_generate_task(self, version_id: int) -> str:
     """Generate one report version. Safe to run twice: the service skips finished or busy versions."""

@@ -8,10 +8,17 @@ replaces a persistent connection that the database dropped while it was idle).
 import logging
 import sys
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+
+from accounts.session_lifetime import SIGNED_IN_AT
+from accounts.signin_limits import duration_text
 
 logger = logging.getLogger("portal.availability")
 
@@ -76,7 +83,10 @@ class ServiceUnavailableMiddleware:
 
 class SessionIdleTimeoutMiddleware:
     """Sign people out after SESSION_COOKIE_AGE seconds of inactivity without writing the session on every
-    request: the session's expiry is pushed forward at most once a minute."""
+    request: the session's expiry is pushed forward at most once a minute. Also sign them out, however active,
+    SESSION_ABSOLUTE_SECONDS after they signed in (ASVS 7.3.2), saying why on the sign-in page.
+
+    After MessageMiddleware in MIDDLEWARE, so the reason can be left as a message."""
 
     REFRESH_SECONDS = 60
 
@@ -89,6 +99,19 @@ class SessionIdleTimeoutMiddleware:
         session = getattr(request, "session", None)
         if session is not None and request.user.is_authenticated:
             now = int(time.time())
+            # A session from before the sign-in time was kept is counted from first sight.
+            signed_in_at = session.setdefault(SIGNED_IN_AT, now)
+            if now - signed_in_at > settings.SESSION_ABSOLUTE_SECONDS:
+                return self._sign_out(request)
             if now - session.get("_seen", 0) >= self.REFRESH_SECONDS:
                 session["_seen"] = now  # marks the session modified, so it is saved with a fresh expiry
         return self.get_response(request)
+
+    def _sign_out(self, request):
+        # Deletes the session from the database and from the cache (accounts/sessions.py), and logs the sign-out.
+        logout(request)
+        lifetime = duration_text(settings.SESSION_ABSOLUTE_SECONDS)
+        messages.info(
+            request, f"You have been signed out because you signed in more than {lifetime} ago. Sign in again."
+        )
+        return redirect_to_login(request.get_full_path())

@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -67,8 +68,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "strategy_portal.middleware.SessionIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "strategy_portal.middleware.SessionIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -79,13 +80,34 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Lockout after repeated failed sign-ins, per username and address (django-axes).
+# The client's address (accounts/client_address.py): 0 when the portal is reached directly (REMOTE_ADDR), or the
+# number of reverse proxies in front of it that each append to X-Forwarded-For. It must be exact: too high and
+# clients can choose their address, too low and every person shares the proxy's.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ValueError("TRUSTED_PROXY_COUNT must be 0 or more")
+
+# Limits on password guessing (django-axes plus accounts/signin_limits.py, which explains each).
+# Locked: one username from one address, after AXES_FAILURE_LIMIT failures within the cool-off.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Tries while locked are refused but not counted, so a person retrying does not restart the cool-off.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HANDLER = "accounts.signin_limits.SignInLockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.signin_limits.lockout_response"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Locked: one address, any usernames (password spraying), within the same cool-off.
+SIGN_IN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_ADDRESS_FAILURE_LIMIT", "30"))
+# Slowed down, never locked: one username, any addresses.
+SIGN_IN_USERNAME_SLOWDOWN_AFTER = int(os.environ.get("SIGN_IN_USERNAME_SLOWDOWN_AFTER", "10"))
+SIGN_IN_USERNAME_MAX_WAIT_SECONDS = int(os.environ.get("SIGN_IN_USERNAME_MAX_WAIT_SECONDS", "60"))
+# Password-reset emails.
+PASSWORD_RESET_PER_EMAIL_PER_HOUR = int(os.environ.get("PASSWORD_RESET_PER_EMAIL_PER_HOUR", "3"))
+PASSWORD_RESET_PER_ADDRESS_PER_HOUR = int(os.environ.get("PASSWORD_RESET_PER_ADDRESS_PER_HOUR", "10"))
 
 ROOT_URLCONF = "strategy_portal.urls"
 WSGI_APPLICATION = "strategy_portal.wsgi.application"
@@ -209,8 +231,30 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "300"))
 CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", "240"))
-# Longer than the hard time limit, so a late-acked task is not redelivered while it is still running.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "600"))}
+# Redelivery of a task whose worker died (acks_late), kombu 5.7's Redis transport: each delivered, unacked message
+# sits in an index scored by its delivery time. Every running worker sweeps that index every
+# unacked_restore_interval seconds but scans it only on every unacked_restore_throttle-th sweep (kombu's defaults,
+# 10 s and 10, scan every 100 s); a scan puts back, at the head of the queue, each message delivered more than
+# visibility_timeout seconds ago. Worst case, a dead worker's message is back in the queue
+#     visibility_timeout + unacked_restore_interval * unacked_restore_throttle  seconds after its delivery
+# (600 + 10 * 1 = 610 s with these defaults), then taken at once by a free worker, or when one frees up (within the
+# hard time limit). A worker also scans when it starts, so with none running the message waits for the next one.
+# reports.services.redelivery_window() adds this up: the reaper leaves a "generating" version to redelivery until
+# then. The visibility timeout must exceed the hard time limit, or a task still running is delivered again.
+# Lower-case, so not Django settings: the transport options below are the one place they are read from.
+visibility_timeout = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "600"))
+restore_interval = int(os.environ.get("CELERY_UNACKED_RESTORE_INTERVAL", "10"))
+# 1: every sweep scans (one ZRANGE per worker per interval, cheap), so the interval alone sets the sweep period.
+restore_throttle = int(os.environ.get("CELERY_UNACKED_RESTORE_THROTTLE", "1"))
+if visibility_timeout <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must be longer than CELERY_TASK_TIME_LIMIT.")
+if restore_interval < 1 or restore_throttle < 1:
+    raise ImproperlyConfigured("CELERY_UNACKED_RESTORE_INTERVAL and _THROTTLE must be at least 1.")
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": visibility_timeout,
+    "unacked_restore_interval": restore_interval,
+    "unacked_restore_throttle": restore_throttle,
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Beat copies these into its database schedule at start; change times in the Django admin afterwards.
@@ -233,6 +277,8 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(60 * 60)))
 # The age above is an inactivity timeout: SessionIdleTimeoutMiddleware renews the session once a minute.
+# It also ends every session this long after sign-in, however active (ASVS 7.3.2).
+SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_SECONDS", str(12 * 60 * 60)))
 SESSION_SAVE_EVERY_REQUEST = False
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

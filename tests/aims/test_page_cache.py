@@ -47,6 +47,22 @@ def in_thread(function, *args):
     return thread, out
 
 
+def waiting_for_the_renderer(monkeypatch, parts) -> threading.Event:
+    """Set once a reader is in the wait loop and has seen another reader's lock: it is waiting for that body."""
+    waiting = threading.Event()
+    lock = body_keys(parts)[1]
+    real = page_cache._cache
+
+    def spy(method, *args):
+        value = real(method, *args)
+        if method == "get" and args[0] == lock and value is not None:
+            waiting.set()
+        return value
+
+    monkeypatch.setattr(page_cache, "_cache", spy)
+    return waiting
+
+
 def test_a_miss_renders_and_the_next_reader_gets_the_cached_body():
     render = Renderer("<p>Body</p>")
     assert cached_body(PARTS, render) == "<p>Body</p>"
@@ -58,14 +74,15 @@ def test_a_miss_renders_and_the_next_reader_gets_the_cached_body():
     assert cache.get(key) == "<p>Body</p>" and cache.get(lock) is None
 
 
-def test_a_reader_who_misses_while_another_renders_waits_for_its_body():
+def test_a_reader_who_misses_while_another_renders_waits_for_its_body(monkeypatch):
+    waiting = waiting_for_the_renderer(monkeypatch, PARTS)
     winner = Renderer("<p>From the winner</p>", hold=True)
     loser = Renderer("<p>From the loser</p>")
     winner_thread, winner_out = in_thread(cached_body, PARTS, winner)
     assert winner.started.wait(5)
     loser_thread, loser_out = in_thread(cached_body, PARTS, loser)
-    time.sleep(0.3)  # the loser is polling by now
-    assert loser_thread.is_alive(), "the loser did not wait for the winner"
+    assert waiting.wait(5), "the loser did not wait for the winner"
+    assert loser_thread.is_alive()
     winner.release.set()
     winner_thread.join(5)
     loser_thread.join(5)
@@ -108,13 +125,14 @@ def test_a_lock_left_by_a_renderer_that_died_delays_readers_but_does_not_block_t
 
 def test_when_the_renderer_fails_the_waiting_reader_renders_at_once(monkeypatch):
     monkeypatch.setattr(page_cache, "WAIT_SECONDS", 30.0)
+    waiting = waiting_for_the_renderer(monkeypatch, PARTS)
     winner = Renderer("<p>Never</p>", hold=True, fail=True)
     loser = Renderer("<p>From the loser</p>")
     winner_thread, winner_out = in_thread(cached_body, PARTS, winner)
     assert winner.started.wait(5)
     started = time.monotonic()
     loser_thread, loser_out = in_thread(cached_body, PARTS, loser)
-    time.sleep(0.2)
+    assert waiting.wait(5), "the loser did not wait for the winner"  # else it would simply render, proving nothing
     winner.release.set()
     winner_thread.join(5)
     loser_thread.join(10)

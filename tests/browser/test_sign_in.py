@@ -1,7 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import after_action, sign_in, visit
+from tests.browser.helpers import after_action, check_a11y, sign_in, visit
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -68,3 +68,18 @@ def test_sign_in_with_the_keyboard_alone(page, live_server, lead):
     after_action(page, "home-after-keyboard-sign-in")
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def test_the_locked_out_page_leads_to_a_password_reset(page, live_server, lead, settings):
+    settings.AXES_FAILURE_LIMIT = 2
+    sign_in(page, live_server, lead.username, "not-the-password", name="sign-in-error-before-lock")
+    page.get_by_label("Password", exact=True).fill("still-not-the-password")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state("load")
+    # Answered with 429, which after_action would refuse: check the page itself.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign-in locked for now")
+    check_a11y(page, "locked-out")
+
+    page.get_by_role("button", name="Reset your password").click()
+    after_action(page, "password-reset-from-lock")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reset your password")

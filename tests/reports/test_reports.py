@@ -196,7 +196,7 @@ def test_a_version_whose_worker_died_is_failed_with_a_reason(strategy, closed_pe
     report = make_report(strategy, closed_period, clerk)
     version = ReportVersion.objects.create(
         report=report, number=1, requested_by=clerk, status="generating",
-        started_at=timezone.now() - dt.timedelta(hours=1),
+        started_at=timezone.now() - services.redelivery_window() - dt.timedelta(minutes=1),  # no redelivery now
     )  # fmt: skip
     fresh = ReportVersion.objects.create(report=report, number=2, requested_by=clerk, status="generating",
                                          started_at=timezone.now())  # fmt: skip

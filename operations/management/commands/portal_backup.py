@@ -7,7 +7,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-EXCLUDE = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "axes"]
+# Rate-limit counters are short-lived state, not portal data.
+EXCLUDE = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "axes", "accounts.ratelimitcounter"]
 
 
 class Command(BaseCommand):
