@@ -6,6 +6,6 @@ class AimsConfig(AppConfig):
     verbose_name = "Strategies and progress"
 
     def ready(self) -> None:
-        from aims import signals
+        from aims import signals  # the receivers need the models, which exist only once apps are ready
 
         signals.connect()

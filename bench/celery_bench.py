@@ -72,11 +72,11 @@ def stop_worker(process: subprocess.Popen) -> None:
 def request_and_wait(report, clerk, *, timeout: float = 300) -> dict:
     from django.test import Client
 
-    from reports import services
+    from reports import versions
     from reports.models import ReportVersion
 
     started = time.perf_counter()
-    version = services.report_version_request(report=report, user=clerk)
+    version = versions.report_version_request(report=report, user=clerk)
     requested = time.perf_counter()
     while True:
         row = ReportVersion.objects.filter(pk=version.pk).values("status", "requested_at", "started_at", "finished_at")

@@ -44,7 +44,7 @@ def child(kind: str, version_id: int) -> dict:
     common.django_setup()
     import weasyprint  # noqa: F401 - imported before timing, in both kinds
 
-    from reports import pdf, services, snapshot
+    from reports import generation, pdf, snapshot
     from reports.models import ReportVersion
 
     stages: dict[str, float] = {}
@@ -65,7 +65,7 @@ def child(kind: str, version_id: int) -> dict:
         pdf.report_html = timed("html_s", pdf.report_html)
         pdf.html_to_pdf = timed("weasyprint_s", pdf.html_to_pdf)
         started = time.perf_counter()
-        version = services.report_version_generate(version_id=version_id)
+        version = generation.report_version_generate(version_id=version_id)
         total = time.perf_counter() - started
         assert version is not None and version.status == ReportVersion.Status.READY, "the version was not generated"
         result = {"total_s": total, "pages": version.page_count, "pdf_bytes": version.pdf_size_bytes}

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from aims import rules
 from aims.models import ReportingPeriod, Strategy
 from core.errors import DomainError
-from reports import services
+from reports import services, versions
 from reports.forms import ProgressReportForm
 from reports.models import ProgressReport, ReportVersion
 
@@ -116,7 +116,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def report_generate(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk, write=True)
     try:
-        version = services.report_version_request(report=report, user=request.user)
+        version = versions.report_version_request(report=report, user=request.user)
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
@@ -137,7 +137,7 @@ def version_issue(request: HttpRequest, pk: int) -> HttpResponse:
     version = get_object_or_404(ReportVersion.objects.select_related("report"), pk=pk)
     _report(request, version.report_id, write=True)
     try:
-        services.report_version_issue(version=version, user=request.user)
+        versions.report_version_issue(version=version, user=request.user)
     except DomainError as exc:
         messages.error(request, str(exc))
     else:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.models import Membership, Role
 from aims.models import ProgressUpdate, ReportingPeriod, Strategy
 from aims.services import reporting_periods_roll_over
-from reports import selectors, services
+from reports import selectors, services, versions
 from reports.models import ProgressReport, ReminderLog
 
 logger = logging.getLogger(__name__)
@@ -59,7 +59,7 @@ def draft_report_for(*, strategy: Strategy, period: ReportingPeriod) -> Progress
     try:
         with transaction.atomic():
             report = services.report_create(strategy=strategy, user=system_user(), values=values, automatic=True)
-            services.report_version_request(report=report, user=system_user())
+            versions.report_version_request(report=report, user=system_user())
     except IntegrityError:
         return None  # another run created it first
     clerks = Membership.objects.filter(strategy=strategy, role=Role.CLERK, user__is_active=True).select_related("user")

@@ -6,7 +6,7 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import DatabaseError, OperationalError
 
-from reports import services
+from reports import generation, versions
 from reports.scheduled import reminders_send, roll_over_and_draft_reports
 
 logger = logging.getLogger(__name__)
@@ -18,29 +18,30 @@ logger = logging.getLogger(__name__)
     reject_on_worker_lost=True,
     autoretry_for=(OperationalError,),
     retry_backoff=5,
-    # Each retry starts the version again, and it is started at most MAX_ATTEMPTS times in all (services._claim).
-    max_retries=services.MAX_ATTEMPTS - 1,
+    # Each retry starts the version again; a version is started at most MAX_ATTEMPTS times in all
+    # (generation.report_version_claim).
+    max_retries=versions.MAX_ATTEMPTS - 1,
 )
 def report_version_generate_task(self, version_id: int) -> str:
     """Generate one report version. Safe to run twice: the service skips finished or busy versions."""
     try:
-        version = services.report_version_generate(version_id=version_id)
+        version = generation.report_version_generate(version_id=version_id)
     except OperationalError:
         if self.request.retries >= self.max_retries:
-            services.report_version_fail(
+            versions.report_version_fail(
                 version_id=version_id,
                 reason="The database could not be reached while generating the report. Try again in a few minutes.",
             )
         raise
     except SoftTimeLimitExceeded:
-        services.report_version_fail(
+        versions.report_version_fail(
             version_id=version_id,
             reason="The report took too long to generate. Try the “Exceptions only” appendix, or ask support.",
         )
         return "timed out"
     except (DatabaseError, Exception) as exc:  # noqa: BLE001 - a clerk must see a reason, never "generating" for ever
         logger.exception("Report version %s failed", version_id)
-        services.report_version_fail(
+        versions.report_version_fail(
             version_id=version_id,
             reason=f"The report could not be generated ({exc.__class__.__name__}). Try again; if it fails again, "
             "contact support quoting this report's version number.",
@@ -51,7 +52,7 @@ def report_version_generate_task(self, version_id: int) -> str:
 
 @shared_task(acks_late=True)
 def report_versions_reap_task() -> int:
-    return services.report_versions_reap()
+    return versions.report_versions_reap()
 
 
 @shared_task(acks_late=True)

@@ -239,7 +239,7 @@ CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", 
 #     visibility_timeout + unacked_restore_interval * unacked_restore_throttle  seconds after its delivery
 # (600 + 10 * 1 = 610 s with these defaults), then taken at once by a free worker, or when one frees up (within the
 # hard time limit). A worker also scans when it starts, so with none running the message waits for the next one.
-# reports.services.redelivery_window() adds this up: the reaper leaves a "generating" version to redelivery until
+# reports.versions.redelivery_window() adds this up: the reaper leaves a "generating" version to redelivery until
 # then. The visibility timeout must exceed the hard time limit, or a task still running is delivered again.
 # Lower-case, so not Django settings: the transport options below are the one place they are read from.
 visibility_timeout = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "600"))

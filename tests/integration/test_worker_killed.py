@@ -1,7 +1,7 @@
 """A worker killed in the middle of rendering a report: the report is redelivered and finished, never left
 "generating" for ever. Real worker processes on Redis, real SIGKILL.
 
-Every wait is on a condition, bounded by what the settings promise (reports.services.redelivery_window, the
+Every wait is on a condition, bounded by what the settings promise (reports.versions.redelivery_window, the
 window the reaper leaves to redelivery) or by a generous allowance for work no setting bounds."""
 
 import datetime as dt
@@ -18,7 +18,7 @@ from django.db import connection
 from django.utils import timezone
 
 from aims.models import Deliverable, ProgressUpdate
-from reports import services
+from reports import services, versions
 from reports.models import ReportVersion
 from tests import factories
 
@@ -34,7 +34,7 @@ WORKER_SETTINGS = {
     "CELERY_UNACKED_RESTORE_THROTTLE": str(RESTORE_THROTTLE),
 }
 # How long after the killed render started a redelivered one must have started: what the reaper relies on.
-REDELIVERY_WINDOW = services.redelivery_window(
+REDELIVERY_WINDOW = versions.redelivery_window(
     transport_options={
         "visibility_timeout": VISIBILITY_TIMEOUT,
         "unacked_restore_interval": RESTORE_INTERVAL,
@@ -119,7 +119,7 @@ def test_worker_killed_mid_render_is_redelivered_and_finished(big_report, clerk,
     first = start_worker(tmp_path, "first")
     second = None
     try:
-        version = services.report_version_request(report=big_report, user=clerk)
+        version = versions.report_version_request(report=big_report, user=clerk)
         wait(lambda: rendering(version.pk, "first"), WORKER_START_ALLOWANCE, "the first worker to be rendering")
         os.killpg(first.pid, signal.SIGKILL)
         first.wait(10)

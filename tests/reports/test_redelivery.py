@@ -1,5 +1,5 @@
 """Who owns a version left "generating" by a dead worker: redelivery while a redelivered task may still come,
-the reaper after (reports.services.redelivery_window), and never more than MAX_ATTEMPTS starts."""
+the reaper after (reports.versions.redelivery_window), and never more than MAX_ATTEMPTS starts."""
 
 import datetime as dt
 import json
@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 from kombu.transport.redis import Channel
 
-from reports import services, tasks
+from reports import generation, services, tasks, versions
 from reports.models import ReportVersion
 from tests import factories
 
@@ -66,12 +66,12 @@ def test_the_sweep_and_visibility_are_read_from_the_environment_and_reach_celery
 
 def test_redelivery_window_adds_visibility_sweep_time_limit_and_margin():
     options = {"visibility_timeout": 25, "unacked_restore_interval": 2, "unacked_restore_throttle": 3}
-    window = services.redelivery_window(transport_options=options, time_limit=20)
-    assert window == dt.timedelta(seconds=25 + 2 * 3 + 20) + services.REDELIVERY_MARGIN
+    window = versions.redelivery_window(transport_options=options, time_limit=20)
+    assert window == dt.timedelta(seconds=25 + 2 * 3 + 20) + versions.REDELIVERY_MARGIN
     # kombu's own defaults when the sweep is not set: every 10 s, scanning on every 10th.
     assert (
-        services.redelivery_window(transport_options={"visibility_timeout": 25}, time_limit=20)
-        == dt.timedelta(seconds=25 + 100 + 20) + services.REDELIVERY_MARGIN
+        versions.redelivery_window(transport_options={"visibility_timeout": 25}, time_limit=20)
+        == dt.timedelta(seconds=25 + 100 + 20) + versions.REDELIVERY_MARGIN
     )
 
 
@@ -84,40 +84,40 @@ def test_the_reaper_leaves_a_version_to_redelivery_while_one_may_still_come(repo
     )
     # The broker may give the dead worker's message back this late, and a busy worker take it a time limit later.
     redelivered_by = started + dt.timedelta(seconds=options["visibility_timeout"] + sweep)
-    assert services.report_versions_reap(now=redelivered_by) == 0
-    assert services.report_versions_reap(now=redelivered_by + settings.CELERY_TASK_TIME_LIMIT * SECOND) == 0
+    assert versions.report_versions_reap(now=redelivered_by) == 0
+    assert versions.report_versions_reap(now=redelivered_by + settings.CELERY_TASK_TIME_LIMIT * SECOND) == 0
 
-    window = services.redelivery_window()
-    assert services.report_versions_reap(now=started + window - SECOND) == 0
+    window = versions.redelivery_window()
+    assert versions.report_versions_reap(now=started + window - SECOND) == 0
     version.refresh_from_db()
     assert version.status == "generating"
 
-    assert services.report_versions_reap(now=started + window + SECOND) == 1
+    assert versions.report_versions_reap(now=started + window + SECOND) == 1
     version.refresh_from_db()
     assert version.status == "failed" and "Generate PDF" in version.failure_reason
     # A redelivery arriving after all finds the version failed and leaves it so.
-    assert services.report_version_generate(version_id=version.pk) is None
+    assert generation.report_version_generate(version_id=version.pk) is None
     version.refresh_from_db()
     assert version.status == "failed" and version.attempts == 1
 
 
 def test_a_version_started_max_attempts_times_is_failed_with_a_reason_not_started_again(report, clerk):
-    version = generating(report, clerk, started_at=timezone.now(), attempts=services.MAX_ATTEMPTS)
+    version = generating(report, clerk, started_at=timezone.now(), attempts=versions.MAX_ATTEMPTS)
     result = tasks.report_version_generate_task.apply((version.pk,)).get()
     assert result == "skipped"
     version.refresh_from_db()
-    assert version.status == "failed" and version.attempts == services.MAX_ATTEMPTS
-    assert f"stopped {services.MAX_ATTEMPTS} times" in version.failure_reason
+    assert version.status == "failed" and version.attempts == versions.MAX_ATTEMPTS
+    assert f"stopped {versions.MAX_ATTEMPTS} times" in version.failure_reason
     assert not version.pdf and version.finished_at
 
 
 def test_a_version_started_fewer_times_is_rendered_again(report, clerk):
-    version = generating(report, clerk, started_at=timezone.now(), attempts=services.MAX_ATTEMPTS - 1)
+    version = generating(report, clerk, started_at=timezone.now(), attempts=versions.MAX_ATTEMPTS - 1)
     assert tasks.report_version_generate_task.apply((version.pk,)).get() == "ready"
     version.refresh_from_db()
-    assert version.status == "ready" and version.attempts == services.MAX_ATTEMPTS
+    assert version.status == "ready" and version.attempts == versions.MAX_ATTEMPTS
 
 
 def test_database_retries_fit_in_the_attempts():
     """Each retry starts the version again; the last retry, not MAX_ATTEMPTS, gives the database's reason."""
-    assert tasks.report_version_generate_task.max_retries == services.MAX_ATTEMPTS - 1
+    assert tasks.report_version_generate_task.max_retries == versions.MAX_ATTEMPTS - 1

@@ -10,7 +10,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from aims.models import RAG, ProgressUpdate, ReportingPeriod
-from reports import services
+from reports import generation, services, versions
 from reports.models import ProgressReport, ReportVersion
 from reports.pdf import FetchRefused, portal_url_fetcher
 from reports.scheduled import reminders_send, roll_over_and_draft_reports
@@ -66,7 +66,7 @@ def pdf_info(version) -> str:
 
 def generate(report, user):
     version = ReportVersion.objects.create(report=report, number=report.versions.count() + 1, requested_by=user)
-    return services.report_version_generate(version_id=version.pk)
+    return generation.report_version_generate(version_id=version.pk)
 
 
 def test_report_pages_anonymous_wrong_role_right_role(client, strategy, closed_period, clerk, officer, outsider,
@@ -161,7 +161,7 @@ def test_generated_pdf_has_the_committee_layout_figures_and_tags(strategy, close
 def test_issued_version_never_changes_and_regenerating_makes_a_new_one(strategy, closed_period, progress, clerk):
     report = make_report(strategy, closed_period, clerk)
     v1 = generate(report, clerk)
-    services.report_version_issue(version=v1, user=clerk)
+    versions.report_version_issue(version=v1, user=clerk)
     sha, snapshot = v1.pdf_sha256, v1.snapshot
     update = progress["green_update"]
     update.rag_status, update.percent_complete = RAG.COMPLETE, 100
@@ -175,32 +175,32 @@ def test_issued_version_never_changes_and_regenerating_makes_a_new_one(strategy,
     assert v2.number == 2 and v2.pdf.name != v1.pdf.name
     assert "Changed title" in pdf_text(v2) and "Changed title" not in pdf_text(v1)
     with pytest.raises(services.DomainError, match="already issued"):
-        services.report_version_issue(version=v1, user=clerk)
+        versions.report_version_issue(version=v1, user=clerk)
 
 
 def test_generation_is_idempotent(strategy, closed_period, progress, clerk):
     report = make_report(strategy, closed_period, clerk)
     version = generate(report, clerk)
-    assert services.report_version_generate(version_id=version.pk) is None  # a redelivered task does nothing
+    assert generation.report_version_generate(version_id=version.pk) is None  # a redelivered task does nothing
     assert ReportVersion.objects.count() == 1
 
 
 def test_only_one_version_in_progress(strategy, closed_period, clerk):
     report = make_report(strategy, closed_period, clerk)
-    services.report_version_request(report=report, user=clerk)
+    versions.report_version_request(report=report, user=clerk)
     with pytest.raises(services.DomainError, match="already being generated"):
-        services.report_version_request(report=report, user=clerk)
+        versions.report_version_request(report=report, user=clerk)
 
 
 def test_a_version_whose_worker_died_is_failed_with_a_reason(strategy, closed_period, clerk):
     report = make_report(strategy, closed_period, clerk)
     version = ReportVersion.objects.create(
         report=report, number=1, requested_by=clerk, status="generating",
-        started_at=timezone.now() - services.redelivery_window() - dt.timedelta(minutes=1),  # no redelivery now
+        started_at=timezone.now() - versions.redelivery_window() - dt.timedelta(minutes=1),  # no redelivery now
     )  # fmt: skip
     fresh = ReportVersion.objects.create(report=report, number=2, requested_by=clerk, status="generating",
                                          started_at=timezone.now())  # fmt: skip
-    assert services.report_versions_reap() == 1
+    assert versions.report_versions_reap() == 1
     version.refresh_from_db()
     fresh.refresh_from_db()
     assert version.status == "failed" and "Generate PDF" in version.failure_reason
@@ -212,7 +212,7 @@ def test_a_version_whose_task_was_lost_before_any_worker_took_it_is_failed(strat
     lost = ReportVersion.objects.create(report=report, number=1, requested_by=clerk, status="queued")
     ReportVersion.objects.filter(pk=lost.pk).update(requested_at=timezone.now() - dt.timedelta(hours=2))
     waiting = ReportVersion.objects.create(report=report, number=2, requested_by=clerk, status="queued")
-    assert services.report_versions_reap() == 1
+    assert versions.report_versions_reap() == 1
     lost.refresh_from_db()
     waiting.refresh_from_db()
     assert lost.status == "failed" and "never picked up" in lost.failure_reason

@@ -1,0 +1,79 @@
+"""Rendering a report version: the body of the Celery task (reports/tasks.py). Only workers import this module,
+so web processes never load WeasyPrint."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from reports.files import write_atomically
+from reports.models import ReportVersion
+from reports.pdf import report_pdf
+from reports.snapshot import snapshot_build
+from reports.versions import MAX_ATTEMPTS
+
+logger = logging.getLogger(__name__)
+
+
+def report_version_claim(version_id: int) -> bool:
+    """Mark the version as generating unless it is finished, another worker holds it, or it was started
+    MAX_ATTEMPTS times already (then fail it)."""
+    with transaction.atomic():
+        version = (
+            ReportVersion.objects.select_for_update(skip_locked=True)
+            .filter(pk=version_id, status__in=[ReportVersion.Status.QUEUED, ReportVersion.Status.GENERATING])
+            .first()
+        )
+        if version is None:
+            return False
+        if version.status == ReportVersion.Status.GENERATING and version.attempts >= MAX_ATTEMPTS:
+            logger.warning("Report version %s was started %s times without finishing", version_id, version.attempts)
+            version.status = ReportVersion.Status.FAILED
+            version.failure_reason = (
+                f"The report generator stopped {version.attempts} times before finishing this report (the report "
+                "may be too large for the server, or the server kept restarting). Try the “Exceptions only” "
+                "appendix, or ask support quoting this report's version number."
+            )
+            version.finished_at = timezone.now()
+            version.save(update_fields=["status", "failure_reason", "finished_at"])
+            return False
+        version.status = ReportVersion.Status.GENERATING
+        version.started_at = timezone.now()
+        version.attempts += 1
+        version.failure_reason = ""
+        version.save(update_fields=["status", "started_at", "attempts", "failure_reason"])
+    return True
+
+
+def report_version_generate(*, version_id: int) -> ReportVersion | None:
+    """Take the snapshot and render the PDF. Idempotent: a finished version, or one another worker is
+    generating right now, is left alone. The version row stays locked while rendering, so a second worker
+    skips it; if this worker dies, the lock goes with its connection and a redelivered task starts again."""
+    if not report_version_claim(version_id):
+        return None
+    with transaction.atomic():
+        version = (
+            ReportVersion.objects.select_for_update(skip_locked=True)
+            .select_related("report__strategy__organisation", "report__period")
+            .filter(pk=version_id, status=ReportVersion.Status.GENERATING)
+            .first()
+        )
+        if version is None:
+            return None
+        snapshot = version.snapshot or snapshot_build(report=version.report)
+        pdf, pages = report_pdf(snapshot)
+        report = version.report
+        name = f"reports/{report.strategy.slug}/report-{report.pk}-v{version.number}.pdf"
+        write_atomically(name, pdf)
+        version.snapshot = snapshot
+        version.pdf.name = name
+        version.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+        version.pdf_size_bytes = len(pdf)
+        version.page_count = pages
+        version.status = ReportVersion.Status.READY
+        version.finished_at = timezone.now()
+        version.save()
+    return version
