@@ -58,6 +58,31 @@ def _person(user) -> str:
     return user.username
 
 
+def _export_deliverable(d: Deliverable) -> dict:
+    return {
+        "reference": d.reference,
+        "title": d.title,
+        "description": d.description,
+        "expected_outcome": d.expected_outcome,
+        "theme": d.theme.number,
+        "owner": _person(d.owner),
+        "contributors": sorted(_person(u) for u in d.contributors.all()),
+        "lead_service": d.lead_service,
+        "start_date": _value(d.start_date),
+        "due_date": _value(d.due_date),
+        "weight": _value(d.weight),
+        "is_active": d.is_active,
+        "principles": [
+            {"number": link.principle.number, "note": link.note}
+            for link in sorted(d.principle_links.all(), key=lambda link: link.principle.number)
+        ],
+        "milestones": [
+            {"title": m.title, "due_date": _value(m.due_date), "completed_on": _value(m.completed_on)}
+            for m in d.milestones.all()
+        ],
+    }
+
+
 def strategy_export(*, strategy: Strategy) -> dict:
     """The strategy's structure as a plain dict, ready for YAML or JSON."""
     organisation = strategy.organisation
@@ -88,31 +113,7 @@ def strategy_export(*, strategy: Strategy) -> dict:
             }
             for t in strategy.themes.prefetch_related("aims").order_by("number")
         ],
-        "deliverables": [
-            {
-                "reference": d.reference,
-                "title": d.title,
-                "description": d.description,
-                "expected_outcome": d.expected_outcome,
-                "theme": d.theme.number,
-                "owner": _person(d.owner),
-                "contributors": sorted(_person(u) for u in d.contributors.all()),
-                "lead_service": d.lead_service,
-                "start_date": _value(d.start_date),
-                "due_date": _value(d.due_date),
-                "weight": _value(d.weight),
-                "is_active": d.is_active,
-                "principles": [
-                    {"number": link.principle.number, "note": link.note}
-                    for link in sorted(d.principle_links.all(), key=lambda link: link.principle.number)
-                ],
-                "milestones": [
-                    {"title": m.title, "due_date": _value(m.due_date), "completed_on": _value(m.completed_on)}
-                    for m in d.milestones.all()
-                ],
-            }
-            for d in deliverables
-        ],
+        "deliverables": [_export_deliverable(d) for d in deliverables],
         "periods": [
             {
                 "label": p.label,
@@ -221,15 +222,10 @@ def _find_users(names: set[str]) -> dict[str, Any]:
     return found
 
 
-def _parse(data: Any) -> dict:
-    """Validate the whole document and return it converted to Python values, or raise StrategyImportError."""
-    c = _Checker()
-    doc = c.mapping(data, "document")
-    if doc and doc.get("format") != FORMAT:
-        c.problem("format", f"expected {FORMAT!r}, got {doc.get('format')!r}")
+def _parse_header(c: _Checker, doc: dict) -> tuple[dict, dict]:
+    """The organisation and the strategy's own fields, with the council's words for the levels defaulted."""
     org_in = c.mapping(doc.get("organisation"), "organisation") if doc else {}
     organisation = {f: c.text(org_in, f, "organisation", required=f in {"name", "slug"}) for f in ORGANISATION_FIELDS}
-
     strat_in = c.mapping(doc.get("strategy"), "strategy") if doc else {}
     strategy: dict[str, Any] = {}
     for field in STRATEGY_FIELDS:
@@ -248,30 +244,29 @@ def _parse(data: Any) -> dict:
         strategy[field] = strategy[field] or default
     if strategy.get("start_date") and strategy.get("end_date") and strategy["end_date"] <= strategy["start_date"]:
         c.problem("strategy.end_date", "must be after the start date")
+    return organisation, strategy
 
-    def numbered(key: str, extra: list[str]) -> list[dict]:
-        rows = []
-        for i, raw in enumerate(c.sequence(doc.get(key), key) if doc else []):
-            place = f"{key}[{i}]"
-            rec = c.mapping(raw, place)
-            row = {
-                "place": place,
-                "number": c.number(rec, "number", place),
-                "title": c.text(rec, "title", place, required=True),
-            }
-            for field in extra:
-                row[field] = c.text(rec, field, place)
-            row["raw"] = rec
-            rows.append(row)
-        c.unique([(r["place"] + ".number", r["number"]) for r in rows], "number")
-        return rows
 
-    aims = numbered("aims", ["description"])
-    principles = numbered("principles", ["description"])
-    themes = numbered("themes", ["vision", "expected_outcomes"])
-    aim_numbers = {a["number"] for a in aims}
-    principle_numbers = {p["number"] for p in principles}
-    theme_numbers = {t["number"] for t in themes}
+def _parse_numbered(c: _Checker, doc: dict, key: str, extra: list[str]) -> list[dict]:
+    """Aims, principles or themes: each with a number unique in the list and a title."""
+    rows = []
+    for i, raw in enumerate(c.sequence(doc.get(key), key) if doc else []):
+        place = f"{key}[{i}]"
+        rec = c.mapping(raw, place)
+        row = {
+            "place": place,
+            "number": c.number(rec, "number", place),
+            "title": c.text(rec, "title", place, required=True),
+        }
+        for field in extra:
+            row[field] = c.text(rec, field, place)
+        row["raw"] = rec
+        rows.append(row)
+    c.unique([(r["place"] + ".number", r["number"]) for r in rows], "number")
+    return rows
+
+
+def _parse_theme_aims(c: _Checker, themes: list[dict], aim_numbers: set) -> None:
     for theme in themes:
         theme["aims"] = []
         for j, number in enumerate(c.sequence(theme["raw"].get("aims"), theme["place"] + ".aims")):
@@ -280,53 +275,70 @@ def _parse(data: Any) -> dict:
             else:
                 theme["aims"].append(number)
 
-    deliverables = []
-    people: set[str] = set()
-    for i, raw in enumerate(c.sequence(doc.get("deliverables"), "deliverables") if doc else []):
-        place = f"deliverables[{i}]"
-        rec = c.mapping(raw, place)
-        d: dict[str, Any] = {"place": place}
-        for field in ["reference", "title", "description", "expected_outcome", "lead_service", "owner"]:
-            d[field] = c.text(rec, field, place, required=field in {"reference", "title", "owner"})
-        d["theme"] = rec.get("theme")
-        if d["theme"] not in theme_numbers:
-            c.problem(f"{place}.theme", f"there is no theme number {d['theme']!r}")
-        d["contributors"] = [str(x) for x in c.sequence(rec.get("contributors"), f"{place}.contributors")]
-        d["start_date"] = c.date(rec, "start_date", place)
-        d["due_date"] = c.date(rec, "due_date", place)
-        if d["start_date"] and d["due_date"] and d["due_date"] < d["start_date"]:
-            c.problem(f"{place}.due_date", "must be on or after the start date")
-        try:
-            d["weight"] = Decimal(str(rec.get("weight", 1)))
-            if not d["weight"] > 0:
-                raise InvalidOperation
-        except (InvalidOperation, ValueError):
-            c.problem(f"{place}.weight", f"expected a number above 0, got {rec.get('weight')!r}")
-            d["weight"] = Decimal(1)
-        d["is_active"] = c.boolean(rec, "is_active", place, True)
-        d["principles"] = []
-        for j, link in enumerate(c.sequence(rec.get("principles"), f"{place}.principles")):
-            lplace = f"{place}.principles[{j}]"
-            link = {"number": link} if isinstance(link, int) else c.mapping(link, lplace)
-            if link.get("number") not in principle_numbers:
-                c.problem(f"{lplace}.number", f"there is no principle number {link.get('number')!r}")
-                continue
-            d["principles"].append({"number": link["number"], "note": c.text(link, "note", lplace)})
-        c.unique([(f"{place}.principles[{j}]", p["number"]) for j, p in enumerate(d["principles"])], "principle")
-        d["milestones"] = []
-        for j, ms in enumerate(c.sequence(rec.get("milestones"), f"{place}.milestones")):
-            mplace = f"{place}.milestones[{j}]"
-            ms = c.mapping(ms, mplace)
-            d["milestones"].append({
-                "title": c.text(ms, "title", mplace, required=True),
-                "due_date": c.date(ms, "due_date", mplace),
-                "completed_on": c.date(ms, "completed_on", mplace),
-            })  # fmt: skip
-        c.unique([(f"{place}.milestones[{j}].title", m["title"]) for j, m in enumerate(d["milestones"])], "milestone")
-        people.update([d["owner"], *d["contributors"]] if d["owner"] else d["contributors"])
-        deliverables.append(d)
-    c.unique([(d["place"] + ".reference", d["reference"] or None) for d in deliverables], "reference")
 
+def _parse_weight(c: _Checker, rec: dict, place: str) -> Decimal:
+    try:
+        weight = Decimal(str(rec.get("weight", 1)))
+        if not weight > 0:
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        c.problem(f"{place}.weight", f"expected a number above 0, got {rec.get('weight')!r}")
+        return Decimal(1)
+    return weight
+
+
+def _parse_principle_links(c: _Checker, rec: dict, place: str, principle_numbers: set) -> list[dict]:
+    links = []
+    for j, link in enumerate(c.sequence(rec.get("principles"), f"{place}.principles")):
+        lplace = f"{place}.principles[{j}]"
+        link = {"number": link} if isinstance(link, int) else c.mapping(link, lplace)
+        if link.get("number") not in principle_numbers:
+            c.problem(f"{lplace}.number", f"there is no principle number {link.get('number')!r}")
+            continue
+        links.append({"number": link["number"], "note": c.text(link, "note", lplace)})
+    c.unique([(f"{place}.principles[{j}]", p["number"]) for j, p in enumerate(links)], "principle")
+    return links
+
+
+def _parse_milestones(c: _Checker, rec: dict, place: str) -> list[dict]:
+    milestones = []
+    for j, ms in enumerate(c.sequence(rec.get("milestones"), f"{place}.milestones")):
+        mplace = f"{place}.milestones[{j}]"
+        ms = c.mapping(ms, mplace)
+        milestones.append({
+            "title": c.text(ms, "title", mplace, required=True),
+            "due_date": c.date(ms, "due_date", mplace),
+            "completed_on": c.date(ms, "completed_on", mplace),
+        })  # fmt: skip
+    c.unique([(f"{place}.milestones[{j}].title", m["title"]) for j, m in enumerate(milestones)], "milestone")
+    return milestones
+
+
+def _parse_deliverable(c: _Checker, raw: Any, place: str, theme_numbers: set, principle_numbers: set) -> dict:
+    rec = c.mapping(raw, place)
+    d: dict[str, Any] = {"place": place}
+    for field in ["reference", "title", "description", "expected_outcome", "lead_service", "owner"]:
+        d[field] = c.text(rec, field, place, required=field in {"reference", "title", "owner"})
+    d["theme"] = rec.get("theme")
+    if d["theme"] not in theme_numbers:
+        c.problem(f"{place}.theme", f"there is no theme number {d['theme']!r}")
+    d["contributors"] = [str(x) for x in c.sequence(rec.get("contributors"), f"{place}.contributors")]
+    d["start_date"] = c.date(rec, "start_date", place)
+    d["due_date"] = c.date(rec, "due_date", place)
+    if d["start_date"] and d["due_date"] and d["due_date"] < d["start_date"]:
+        c.problem(f"{place}.due_date", "must be on or after the start date")
+    d["weight"] = _parse_weight(c, rec, place)
+    d["is_active"] = c.boolean(rec, "is_active", place, True)
+    d["principles"] = _parse_principle_links(c, rec, place, principle_numbers)
+    d["milestones"] = _parse_milestones(c, rec, place)
+    return d
+
+
+def _check_people(c: _Checker, deliverables: list[dict]) -> dict[str, Any]:
+    """Every owner and contributor must be a person in the portal, named by username or email."""
+    people: set[str] = set()
+    for d in deliverables:
+        people.update([d["owner"], *d["contributors"]] if d["owner"] else d["contributors"])
     users = _find_users({p for p in people if p})
     for d in deliverables:
         if d["owner"] and d["owner"] not in users:
@@ -334,7 +346,10 @@ def _parse(data: Any) -> dict:
         for j, name in enumerate(d["contributors"]):
             if name not in users:
                 c.problem(f"{d['place']}.contributors[{j}]", f"no user has the username or email {name!r}")
+    return users
 
+
+def _parse_periods(c: _Checker, doc: dict) -> list[dict]:
     periods = []
     for i, raw in enumerate(c.sequence(doc.get("periods"), "periods") if doc else []):
         place = f"periods[{i}]"
@@ -355,7 +370,30 @@ def _parse(data: Any) -> dict:
     c.unique([(p["place"] + ".start_date", p["start_date"]) for p in periods], "start date")
     if sum(1 for p in periods if p["status"] == ReportingPeriod.Status.OPEN) > 1:
         c.problem("periods", "only one period may be open")
+    return periods
 
+
+def _parse(data: Any) -> dict:
+    """Validate the whole document and return it converted to Python values, or raise StrategyImportError with
+    every problem found, each with its place."""
+    c = _Checker()
+    doc = c.mapping(data, "document")
+    if doc and doc.get("format") != FORMAT:
+        c.problem("format", f"expected {FORMAT!r}, got {doc.get('format')!r}")
+    organisation, strategy = _parse_header(c, doc)
+    aims = _parse_numbered(c, doc, "aims", ["description"])
+    principles = _parse_numbered(c, doc, "principles", ["description"])
+    themes = _parse_numbered(c, doc, "themes", ["vision", "expected_outcomes"])
+    _parse_theme_aims(c, themes, {a["number"] for a in aims})
+    theme_numbers = {t["number"] for t in themes}
+    principle_numbers = {p["number"] for p in principles}
+    deliverables = [
+        _parse_deliverable(c, raw, f"deliverables[{i}]", theme_numbers, principle_numbers)
+        for i, raw in enumerate(c.sequence(doc.get("deliverables"), "deliverables") if doc else [])
+    ]
+    c.unique([(d["place"] + ".reference", d["reference"] or None) for d in deliverables], "reference")
+    users = _check_people(c, deliverables)
+    periods = _parse_periods(c, doc)
     if c.problems:
         raise StrategyImportError(c.problems)
     return {

@@ -46,7 +46,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     strategy, periods, period = _strategy_and_period(request, slug)
     if period is None:
         return render(request, "reports/dashboard.html", {"strategy": strategy, "period": None, "periods": periods})
-    # The body is the same for everyone who may see it, so it is cached (aims/page_cache.py): the key holds the
+    # The body is the same for everyone who may see it, so it is cached (core/page_cache.py): the key holds the
     # strategy's data_version, so a cached body can never show figures older than the data.
     body = cached_body(
         ["dashboard", strategy.pk, strategy.data_version, period.pk, request.GET.urlencode()],
