@@ -19,6 +19,7 @@ from django.utils import timezone
 from accounts.models import Membership, Role
 from aims.models import RAG, Deliverable, Evidence, Milestone, ProgressUpdate, ReportingPeriod, StagedUpload, Strategy
 from aims.rules import can_record_progress, can_review, review_conflict
+from aims.selectors import Recordable, recordable_period
 from aims.signals import strategy_changed
 from core.errors import DomainError
 
@@ -164,13 +165,16 @@ def progress_update_start(*, deliverable: Deliverable, period: ReportingPeriod, 
 def _check_can_edit(*, update: ProgressUpdate, user) -> None:
     if not can_record_progress(user, update.deliverable):
         raise DomainError("Only the deliverable's owner and contributors can record its progress.")
-    if update.pk and not update.is_editable:
+    recordable = recordable_period(
+        deliverable=update.deliverable, period=update.period, updates=[update] if update.pk else []
+    )
+    if recordable.refusal == Recordable.FINISHED:
         raise DomainError(
             f"This update has been {update.get_state_display().lower()}, so it cannot be changed. "
             "A board member can return it to you if it needs changing."
         )
-    if not update.period.is_open and update.state != ProgressUpdate.State.RETURNED:
-        raise DomainError(f"The reporting period {update.period.label} is not open for updates.")
+    if recordable.refusal:
+        raise DomainError(recordable.message)
 
 
 @dataclass

@@ -100,12 +100,11 @@ def _deliverable_context(pk: int, can_record: bool) -> dict:
     updates = list(deliverable.updates.all())
     open_update = next((u for u in updates if open_period and u.period_id == open_period.pk), None)
     returned = [u for u in updates if u.state == ProgressUpdate.State.RETURNED]
-    record_period = None
-    if can_record:
-        if returned:
-            record_period = returned[0].period
-        elif open_period and (open_update is None or open_update.is_editable):
-            record_period = open_period
+    record_period = (
+        selectors.period_to_record(deliverable=deliverable, open_period=open_period, updates=updates)
+        if can_record
+        else None
+    )
     return {
         "deliverable": deliverable,
         "strategy": deliverable.strategy,
@@ -143,15 +142,13 @@ def progress_update(request: HttpRequest, pk: int, period_pk: int) -> HttpRespon
     if not rules.can_record_progress(request.user, deliverable):
         raise PermissionDenied
     period = get_object_or_404(ReportingPeriod, pk=period_pk, strategy=deliverable.strategy)
-    update = ProgressUpdate.objects.filter(
-        deliverable=deliverable, period=period
-    ).first() or services.progress_update_start(deliverable=deliverable, period=period, user=request.user)
-    if update.pk and not update.is_editable:
-        messages.info(request, f"The {period.label} update has been {update.get_state_display().lower()}.")
+    recordable = selectors.recordable_period(deliverable=deliverable, period=period)
+    if recordable.refusal:
+        messages.info(request, recordable.message)
         return redirect("aims:deliverable_detail", pk=deliverable.pk)
-    if not period.is_open and update.state != ProgressUpdate.State.RETURNED:
-        messages.info(request, f"The reporting period {period.label} is not open for updates.")
-        return redirect("aims:deliverable_detail", pk=deliverable.pk)
+    update = recordable.update or services.progress_update_start(
+        deliverable=deliverable, period=period, user=request.user
+    )
 
     conflict = None
     if request.method == "POST":
