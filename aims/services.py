@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from pathlib import PurePath
 
@@ -142,7 +142,19 @@ class ConcurrentEditError(DomainError):
         )
 
 
-UPDATE_FIELDS = ["rag_status", "percent_complete", "achieved", "next_steps", "risks_issues", "corrective_action"]
+@dataclass(frozen=True)
+class ProgressAnswers:
+    """The officer's answers in a progress update (the ProgressUpdate fields of the same names)."""
+
+    rag_status: str
+    percent_complete: int | None
+    achieved: str = ""
+    next_steps: str = ""
+    risks_issues: str = ""
+    corrective_action: str = ""
+
+
+UPDATE_FIELDS = [f.name for f in fields(ProgressAnswers)]
 
 
 def progress_update_start(*, deliverable: Deliverable, period: ReportingPeriod, user) -> ProgressUpdate:
@@ -190,7 +202,7 @@ class EvidenceInput:
 def progress_update_save(
     *,
     update: ProgressUpdate,
-    values: dict,
+    answers: ProgressAnswers,
     user,
     expected_version: int,
     submit: bool,
@@ -212,10 +224,12 @@ def progress_update_save(
         current = ProgressUpdate.objects.select_for_update().get(deliverable=update.deliverable, period=update.period)
         raise ConcurrentEditError(current)
 
-    for name, value in values.items():
-        setattr(update, name, value)
-    if update.rag_status == RAG.COMPLETE:
-        update.percent_complete = 100
+    update.rag_status = answers.rag_status
+    update.percent_complete = 100 if answers.rag_status == RAG.COMPLETE else answers.percent_complete
+    update.achieved = answers.achieved
+    update.next_steps = answers.next_steps
+    update.risks_issues = answers.risks_issues
+    update.corrective_action = answers.corrective_action
     if submit and update.rag_status == RAG.RED and not update.corrective_action.strip():
         raise DomainError("Enter the corrective action for a red status before submitting.")
     previous_state = update.state

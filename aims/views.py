@@ -173,7 +173,7 @@ def progress_update(request: HttpRequest, pk: int, period_pk: int) -> HttpRespon
             try:
                 services.progress_update_save(
                     update=update,
-                    values={field: data[field] for field in services.UPDATE_FIELDS},
+                    answers=services.ProgressAnswers(**{field: data[field] for field in services.UPDATE_FIELDS}),
                     user=request.user,
                     expected_version=data["version"],
                     submit=submitting,
