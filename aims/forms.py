@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from decimal import Decimal
 
 from crispy_forms_gds.choices import Choice
@@ -7,7 +9,8 @@ from django import forms
 from django.core.validators import URLValidator
 
 from aims.evidence_files import ALLOWED_DESCRIPTION, EvidenceFileError, check_evidence_file
-from aims.models import RAG
+from aims.models import RAG, Milestone
+from aims.services import UPDATE_FIELDS, EvidenceInput, ProgressAnswers
 
 RAG_HINTS = {
     RAG.RED: "Off track: it needs intervention. Say what the corrective action is.",
@@ -36,7 +39,7 @@ class MultipleFileField(forms.FileField):
 
 
 class ProgressUpdateForm(forms.Form):
-    """The officer's progress update. Evidence rows and files are validated here; saving is the service's job."""
+    """The officer's progress update. Evidence rows and files are validated here; saving is aims.recording's job."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     rag_status = forms.ChoiceField(
@@ -95,7 +98,7 @@ class ProgressUpdateForm(forms.Form):
 
     def __init__(self, *args, milestones=(), staged=(), evidence=(), submitting=False, max_upload_bytes=None, **kw):
         super().__init__(*args, **kw)
-        self.submitting = submitting
+        self.milestones, self.staged, self.submitting = list(milestones), list(staged), submitting
         self.max_upload_bytes = max_upload_bytes
         self.checked_files: list = []  # (UploadedFile, CheckedFile) for files that passed the checks
         self.fields["milestones_completed"].choices = [
@@ -206,6 +209,45 @@ class ProgressUpdateForm(forms.Form):
             elif value is not None:
                 self.figures.append((name, value, unit))
         return data
+
+    # What a valid form holds, as aims.recording takes it.
+
+    def answers(self) -> ProgressAnswers:
+        return ProgressAnswers(**{name: self.cleaned_data[name] for name in UPDATE_FIELDS})
+
+    def evidence_input(self) -> EvidenceInput:
+        chosen = set(self.cleaned_data.get("staged_uploads") or [])
+        note = (self.cleaned_data.get("note") or "").strip()
+        return EvidenceInput(
+            files=[(s, None) for s in self.staged if str(s.pk) in chosen] + self.checked_files,
+            links=self.links,
+            figures=self.figures,
+            notes=[note] if note else [],
+            remove_ids=[int(x) for x in self.cleaned_data.get("remove_evidence") or []],
+        )
+
+    def milestones_chosen(self) -> list[Milestone] | None:
+        """The milestones ticked as completed; None when the deliverable has none (nothing to change)."""
+        if "milestones_completed" not in self.fields:
+            return None
+        chosen = set(self.cleaned_data.get("milestones_completed") or [])
+        return [m for m in self.milestones if str(m.pk) in chosen]
+
+    def rebound(self, *, version: int | None = None, **kwargs) -> ProgressUpdateForm:
+        """The same answers and errors, bound again with the constructor's `kwargs` (`staged` now holding the files
+        just kept, shown ticked as "Files ready to attach") and, after a concurrent edit, the current `version`, so
+        that saving again is a deliberate overwrite."""
+        data = self.data.copy()
+        data.setlist("staged_uploads", [str(s.pk) for s in kwargs.get("staged", ())])
+        if version is not None:
+            data["version"] = str(version)
+        rebound = ProgressUpdateForm(data, **kwargs)
+        rebound.is_valid()
+        for name, errors in self.errors.items():
+            for error in errors:
+                if error not in rebound.errors.get(name, []):
+                    rebound.add_error(name if name != "__all__" else None, error)
+        return rebound
 
 
 class ReviewForm(forms.Form):

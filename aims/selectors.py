@@ -9,7 +9,7 @@ from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Out
 from django.db.models.functions import Coalesce
 
 from accounts.models import Role
-from aims.models import Aim, Deliverable, Evidence, ProgressUpdate, ReportingPeriod, Strategy, Theme
+from aims.models import Aim, Deliverable, Evidence, ProgressUpdate, ReportingPeriod, StagedUpload, Strategy, Theme
 from aims.rules import roles_by_strategy, visible_strategies
 from principles.models import DeliverablePrinciple
 
@@ -101,6 +101,11 @@ def period_to_record(
         if not recordable_period(deliverable=deliverable, period=period, updates=updates).refusal:
             return period
     return None
+
+
+def staged_uploads(*, user) -> list[StagedUpload]:
+    """The files kept for the person while they corrected a form, offered as "Files ready to attach"."""
+    return list(StagedUpload.objects.filter(user=user))
 
 
 @dataclass
