@@ -155,3 +155,12 @@ def test_complete_means_100_percent(deliverable, open_period, officer):
     done = services.ProgressAnswers(rag_status=RAG.COMPLETE, percent_complete=90, achieved="Done")
     assert record(update, officer, answers=done, submit=True).update.percent_complete == 100
     assert ProgressUpdate.objects.get().state == ProgressUpdate.State.SUBMITTED
+
+
+def test_an_update_someone_else_created_first_is_a_conflict(deliverable, open_period, officer, other_officer):
+    deliverable.contributors.add(other_officer)
+    mine = services.progress_update_start(deliverable=deliverable, period=open_period, user=officer)  # both open it
+    theirs = factories.ProgressUpdateFactory(deliverable=deliverable, period=open_period, author=other_officer)
+    result = record(mine, officer, expected_version=0)
+    assert not result.saved and result.update == theirs and result.conflict.current == theirs
+    assert ProgressUpdate.objects.get().achieved == theirs.achieved
