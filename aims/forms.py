@@ -1,13 +1,19 @@
+from __future__ import annotations
+
 from decimal import Decimal
 
+from crispy_forms.utils import TEMPLATE_PACK
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Fixed, Fluid, Layout, Size
 from django import forms
 from django.core.validators import URLValidator
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 
 from aims.evidence_files import ALLOWED_DESCRIPTION, EvidenceFileError, check_evidence_file
-from aims.models import RAG
+from aims.models import RAG, Milestone
+from aims.services import UPDATE_FIELDS, EvidenceInput, ProgressAnswers
 
 RAG_HINTS = {
     RAG.RED: "Off track: it needs intervention. Say what the corrective action is.",
@@ -35,8 +41,97 @@ class MultipleFileField(forms.FileField):
         return [data] if data else []
 
 
+class LinkForm(forms.Form):
+    """One row of "Links", numbered from 1 in its labels and messages. `link` is (title, url) once valid."""
+
+    title = forms.CharField(required=False, max_length=300)
+    url = forms.CharField(required=False, max_length=2000, help_text="Starts with https://")
+
+    def __init__(self, *args, number: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.number = number
+        self.link: tuple[str, str] | None = None
+        self.fields["title"].label = f"Link {number} title"
+        self.fields["url"].label = f"Link {number} address"
+
+    def clean(self):
+        data = super().clean()
+        title, url = (data.get("title") or "").strip(), (data.get("url") or "").strip()
+        if title and not url:
+            self.add_error("url", f"Enter the address for link {self.number}")
+        elif url:
+            try:
+                URLValidator(schemes=["http", "https"])(url)
+            except forms.ValidationError:
+                self.add_error("url", f"Link {self.number} must be a web address starting with http:// or https://")
+            else:
+                self.link = (title, url)
+        return data
+
+
+class FigureForm(forms.Form):
+    """One row of "Figures", numbered from 1. `figure` is (name, value, unit) once valid."""
+
+    name = forms.CharField(required=False, max_length=300)
+    value = forms.DecimalField(required=False, max_digits=18, decimal_places=4)
+    unit = forms.CharField(required=False, max_length=50, help_text="For example %, residents, £")
+
+    def __init__(self, *args, number: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.number = number
+        self.figure: tuple[str, Decimal, str] | None = None
+        for name in self.fields:
+            self.fields[name].label = f"Figure {number} {name}"
+        self.fields["value"].error_messages["invalid"] = f"Figure {number} value must be a number, like 1250 or 12.5"
+
+    def clean(self):
+        data = super().clean()
+        name, value, unit = (data.get("name") or "").strip(), data.get("value"), (data.get("unit") or "").strip()
+        if self.has_error("value"):
+            return data
+        if (name or unit) and value is None:
+            self.add_error("value", f"Enter the value of figure {self.number}")
+        elif value is not None and not name:
+            self.add_error("name", f"Enter what figure {self.number} measures")
+        elif value is not None:
+            self.figure = (name, value, unit)
+        return data
+
+
+class NumberedRows(forms.BaseFormSet):
+    """A fixed number of optional rows (formset_factory's extra = max_num = absolute_max), each told its number."""
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "number": index + 1}
+
+
+LinkFormSet = forms.formset_factory(
+    LinkForm, formset=NumberedRows, extra=LINK_ROWS, max_num=LINK_ROWS, absolute_max=LINK_ROWS
+)
+FigureFormSet = forms.formset_factory(
+    FigureForm, formset=NumberedRows, extra=FIGURE_ROWS, max_num=FIGURE_ROWS, absolute_max=FIGURE_ROWS
+)
+
+
+class RowsFieldset(Fieldset):
+    """A GOV.UK fieldset holding every row of a formset that is an attribute of the form (`formset`), each row
+    laid out with the fieldset's fields; the formset's management form goes first."""
+
+    def __init__(self, formset: str, *fields, **kwargs):
+        super().__init__(*fields, **kwargs)
+        self.formset = formset
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
+        rows = getattr(form, self.formset)
+        html = [str(rows.management_form)]
+        html += [self.get_rendered_fields(row, context, template_pack, **kwargs) for row in rows]
+        context = {"fieldset": self, "fields": SafeString("".join(html)), **self.context}
+        return render_to_string(self.get_template_name(template_pack), context)
+
+
 class ProgressUpdateForm(forms.Form):
-    """The officer's progress update. Evidence rows and files are validated here; saving is the service's job."""
+    """The officer's progress update, with its rows of links and figures (formsets `links` and `figures`, bound
+    with it). Evidence rows and files are validated here; saving is aims.recording's job."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     rag_status = forms.ChoiceField(
@@ -93,45 +188,30 @@ class ProgressUpdateForm(forms.Form):
         help_text="For example, where evidence that cannot be uploaded is kept.",
     )  # fmt: skip
 
-    def __init__(self, *args, milestones=(), staged=(), evidence=(), submitting=False, max_upload_bytes=None, **kw):
-        super().__init__(*args, **kw)
-        self.submitting = submitting
-        self.max_upload_bytes = max_upload_bytes
+    def __init__(self, data=None, files=None, *, milestones=(), staged=(), evidence=(), submitting=False, **kwargs):
+        super().__init__(data, files, **kwargs)
+        self.milestones, self.staged, self.submitting = list(milestones), list(staged), submitting
         self.checked_files: list = []  # (UploadedFile, CheckedFile) for files that passed the checks
-        self.fields["milestones_completed"].choices = [
-            (str(m.pk), f"{m.title}" + (f" (due {m.due_date:%-d %B %Y})" if m.due_date else "")) for m in milestones
-        ]
-        self.fields["staged_uploads"].choices = [(str(s.pk), s.original_name) for s in staged]
-        self.fields["remove_evidence"].choices = [(str(e.pk), e.display_title) for e in evidence]
-        if not staged:
-            del self.fields["staged_uploads"]
-        if not evidence:
-            del self.fields["remove_evidence"]
-        if not milestones:
-            del self.fields["milestones_completed"]
-        link_fields, figure_fields = [], []
-        for i in range(1, LINK_ROWS + 1):
-            self.fields[f"link_title_{i}"] = forms.CharField(label=f"Link {i} title", required=False, max_length=300)
-            self.fields[f"link_url_{i}"] = forms.CharField(
-                label=f"Link {i} address", required=False, max_length=2000, help_text="Starts with https://"
-            )
-            link_fields += [Field.text(f"link_title_{i}", field_width=Fluid.TWO_THIRDS),
-                            Field.text(f"link_url_{i}", field_width=Fluid.TWO_THIRDS)]  # fmt: skip
-        for i in range(1, FIGURE_ROWS + 1):
-            self.fields[f"figure_name_{i}"] = forms.CharField(label=f"Figure {i} name", required=False, max_length=300)
-            self.fields[f"figure_value_{i}"] = forms.DecimalField(
-                label=f"Figure {i} value", required=False, max_digits=18, decimal_places=4,
-                error_messages={"invalid": f"Figure {i} value must be a number, like 1250 or 12.5"},
-            )  # fmt: skip
-            self.fields[f"figure_unit_{i}"] = forms.CharField(
-                label=f"Figure {i} unit", required=False, max_length=50, help_text="For example %, residents, £"
-            )
-            figure_fields += [Field.text(f"figure_name_{i}", field_width=Fluid.TWO_THIRDS),
-                              Field.text(f"figure_value_{i}", field_width=Fixed.TEN),
-                              Field.text(f"figure_unit_{i}", field_width=Fixed.TEN)]  # fmt: skip
-
+        self.links = LinkFormSet(data, prefix="links")
+        self.figures = FigureFormSet(data, prefix="figures")
+        choices = {
+            "milestones_completed": [
+                (str(m.pk), f"{m.title}" + (f" (due {m.due_date:%-d %B %Y})" if m.due_date else ""))
+                for m in self.milestones
+            ],
+            "staged_uploads": [(str(s.pk), s.original_name) for s in self.staged],
+            "remove_evidence": [(str(e.pk), e.display_title) for e in evidence],
+        }
+        for name, options in choices.items():
+            if options:
+                self.fields[name].choices = options
+            else:
+                del self.fields[name]
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.layout = self._layout()
+
+    def _layout(self) -> Layout:
         evidence_layout = [Field("evidence_files")]
         if "staged_uploads" in self.fields:
             evidence_layout.insert(0, Field.checkboxes("staged_uploads"))
@@ -147,15 +227,35 @@ class ProgressUpdateForm(forms.Form):
         ]
         if "milestones_completed" in self.fields:
             progress.append(Field.checkboxes("milestones_completed", legend_size=Size.MEDIUM, small=True))
-        self.helper.layout = Layout(
+        return Layout(
             "version",
             *progress,
             HTML('<h2 class="govuk-heading-l">Evidence</h2>'),
             Fieldset(*evidence_layout, legend="Files", legend_size=Size.MEDIUM),
-            Fieldset(*link_fields, legend="Links", legend_size=Size.MEDIUM),
-            Fieldset(*figure_fields, legend="Figures", legend_size=Size.MEDIUM),
+            RowsFieldset("links", Field.text("title", field_width=Fluid.TWO_THIRDS),
+                         Field.text("url", field_width=Fluid.TWO_THIRDS), legend="Links", legend_size=Size.MEDIUM),
+            RowsFieldset("figures", Field.text("name", field_width=Fluid.TWO_THIRDS),
+                         Field.text("value", field_width=Fixed.TEN), Field.text("unit", field_width=Fixed.TEN),
+                         legend="Figures", legend_size=Size.MEDIUM),
             Field.textarea("note"),
-        )
+        )  # fmt: skip
+
+    def is_valid(self) -> bool:
+        valid = [super().is_valid(), self.links.is_valid(), self.figures.is_valid()]  # each checked, so all shown
+        for rows in (self.links, self.figures):
+            for error in rows.non_form_errors():  # a post without the rows' management form
+                self.add_error(None, error)
+        return all(valid)
+
+    @property
+    def has_errors(self) -> bool:
+        """Whether any answer, link or figure needs correcting (`errors` holds only the form's own)."""
+        return bool(self.errors) or any(rows.total_error_count() for rows in (self.links, self.figures))
+
+    @property
+    def error_forms(self) -> list[forms.Form]:
+        """The form and its rows, in page order, for the error summary."""
+        return [self, *self.links, *self.figures]
 
     def clean_evidence_files(self):
         files = self.cleaned_data.get("evidence_files") or []
@@ -179,33 +279,46 @@ class ProgressUpdateForm(forms.Form):
             self.add_error("percent_complete", "A complete deliverable must be 100% complete")
         if self.submitting and not (data.get("achieved") or "").strip():
             self.add_error("achieved", "Enter what has been achieved before you submit the update for review")
-        validate_url = URLValidator(schemes=["http", "https"])
-        self.links = []
-        for i in range(1, LINK_ROWS + 1):
-            title, url = (data.get(f"link_title_{i}") or "").strip(), (data.get(f"link_url_{i}") or "").strip()
-            if title and not url:
-                self.add_error(f"link_url_{i}", f"Enter the address for link {i}")
-            elif url:
-                try:
-                    validate_url(url)
-                except forms.ValidationError:
-                    self.add_error(f"link_url_{i}", f"Link {i} must be a web address starting with http:// or https://")
-                else:
-                    self.links.append((title, url))
-        self.figures = []
-        for i in range(1, FIGURE_ROWS + 1):
-            name = (data.get(f"figure_name_{i}") or "").strip()
-            value: Decimal | None = data.get(f"figure_value_{i}")
-            unit = (data.get(f"figure_unit_{i}") or "").strip()
-            if f"figure_value_{i}" in self.errors:
-                continue
-            if (name or unit) and value is None:
-                self.add_error(f"figure_value_{i}", f"Enter the value of figure {i}")
-            elif value is not None and not name:
-                self.add_error(f"figure_name_{i}", f"Enter what figure {i} measures")
-            elif value is not None:
-                self.figures.append((name, value, unit))
         return data
+
+    # What a valid form holds, as aims.recording takes it.
+
+    def answers(self) -> ProgressAnswers:
+        return ProgressAnswers(**{name: self.cleaned_data[name] for name in UPDATE_FIELDS})
+
+    def evidence_input(self) -> EvidenceInput:
+        chosen = set(self.cleaned_data.get("staged_uploads") or [])
+        note = (self.cleaned_data.get("note") or "").strip()
+        return EvidenceInput(
+            files=[(s, None) for s in self.staged if str(s.pk) in chosen] + self.checked_files,
+            links=[row.link for row in self.links if row.link],
+            figures=[row.figure for row in self.figures if row.figure],
+            notes=[note] if note else [],
+            remove_ids=[int(x) for x in self.cleaned_data.get("remove_evidence") or []],
+        )
+
+    def milestones_chosen(self) -> list[Milestone] | None:
+        """The milestones ticked as completed; None when the deliverable has none (nothing to change)."""
+        if "milestones_completed" not in self.fields:
+            return None
+        chosen = set(self.cleaned_data.get("milestones_completed") or [])
+        return [m for m in self.milestones if str(m.pk) in chosen]
+
+    def rebound(self, *, version: int | None = None, **kwargs) -> ProgressUpdateForm:
+        """The same answers and errors, bound again with the constructor's `kwargs` (`staged` now holding the files
+        just kept, shown ticked as "Files ready to attach") and, after a concurrent edit, the current `version`, so
+        that saving again is a deliberate overwrite."""
+        data = self.data.copy()
+        data.setlist("staged_uploads", [str(s.pk) for s in kwargs.get("staged", ())])
+        if version is not None:
+            data["version"] = str(version)
+        rebound = ProgressUpdateForm(data, **kwargs)
+        rebound.is_valid()
+        for name, errors in self.errors.items():
+            for error in errors:
+                if error not in rebound.errors.get(name, []):
+                    rebound.add_error(name if name != "__all__" else None, error)
+        return rebound
 
 
 class ReviewForm(forms.Form):

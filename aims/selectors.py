@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from accounts.models import Role
-from aims.models import Aim, Deliverable, Evidence, ProgressUpdate, ReportingPeriod, Strategy, Theme
+from aims.models import Aim, Deliverable, Evidence, ProgressUpdate, ReportingPeriod, StagedUpload, Strategy, Theme
 from aims.rules import roles_by_strategy, visible_strategies
 from principles.models import DeliverablePrinciple
 
@@ -50,6 +51,61 @@ def open_periods_by_strategy(*, strategy_ids) -> dict[int, ReportingPeriod]:
         p.strategy_id: p
         for p in ReportingPeriod.objects.filter(strategy_id__in=strategy_ids, status=ReportingPeriod.Status.OPEN)
     }
+
+
+@dataclass(frozen=True)
+class Recordable:
+    """The answer of `recordable_period`: `refusal` is empty when progress may be recorded for `period`."""
+
+    FINISHED: ClassVar[str] = "finished"  # its update was submitted or accepted
+    CLOSED: ClassVar[str] = "closed"  # the period is not open, and its update was not returned
+
+    period: ReportingPeriod
+    update: ProgressUpdate | None  # the deliverable's update for the period, if it has one
+    refusal: str = ""
+
+    @property
+    def message(self) -> str:
+        """Why progress cannot be recorded, as the person is told; empty when it can."""
+        if self.refusal == self.FINISHED:
+            return f"The {self.period.label} update has been {self.update.get_state_display().lower()}."
+        if self.refusal == self.CLOSED:
+            return f"The reporting period {self.period.label} is not open for updates."
+        return ""
+
+
+def recordable_period(*, deliverable: Deliverable, period: ReportingPeriod, updates=None) -> Recordable:
+    """Whether progress may be recorded for the deliverable in the period, and if not why: the one rule that the
+    progress form, the service saving it and the deliverable page's "Record progress" button all follow. An update
+    is recorded while its period is open, until it is submitted; a returned update may be corrected whatever its
+    period's status. Who may record is aims.rules.can_record_progress.
+    `updates`: the deliverable's updates (or just this period's), when the caller has read them already."""
+    if updates is None:
+        update = ProgressUpdate.objects.filter(deliverable=deliverable, period=period).first()
+    else:
+        update = next((u for u in updates if u.period_id == period.pk), None)
+    if update is not None and not update.is_editable:
+        return Recordable(period, update, Recordable.FINISHED)
+    if not period.is_open and (update is None or update.state != ProgressUpdate.State.RETURNED):
+        return Recordable(period, update, Recordable.CLOSED)
+    return Recordable(period, update)
+
+
+def period_to_record(
+    *, deliverable: Deliverable, open_period: ReportingPeriod | None, updates: list[ProgressUpdate]
+) -> ReportingPeriod | None:
+    """The period the deliverable page offers to record: a returned update's first, else the open period, if
+    `recordable_period` allows it. `updates`: all the deliverable's updates, newest first."""
+    returned = [u.period for u in updates if u.state == ProgressUpdate.State.RETURNED]
+    for period in [*returned, *([open_period] if open_period else [])]:
+        if not recordable_period(deliverable=deliverable, period=period, updates=updates).refusal:
+            return period
+    return None
+
+
+def staged_uploads(*, user) -> list[StagedUpload]:
+    """The files kept for the person while they corrected a form, offered as "Files ready to attach"."""
+    return list(StagedUpload.objects.filter(user=user))
 
 
 @dataclass

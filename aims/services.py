@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from pathlib import PurePath
 
@@ -19,6 +19,7 @@ from django.utils import timezone
 from accounts.models import Membership, Role
 from aims.models import RAG, Deliverable, Evidence, Milestone, ProgressUpdate, ReportingPeriod, StagedUpload, Strategy
 from aims.rules import can_record_progress, can_review, review_conflict
+from aims.selectors import Recordable, recordable_period
 from aims.signals import strategy_changed
 from core.errors import DomainError
 
@@ -141,7 +142,19 @@ class ConcurrentEditError(DomainError):
         )
 
 
-UPDATE_FIELDS = ["rag_status", "percent_complete", "achieved", "next_steps", "risks_issues", "corrective_action"]
+@dataclass(frozen=True)
+class ProgressAnswers:
+    """The officer's answers in a progress update (the ProgressUpdate fields of the same names)."""
+
+    rag_status: str
+    percent_complete: int | None
+    achieved: str = ""
+    next_steps: str = ""
+    risks_issues: str = ""
+    corrective_action: str = ""
+
+
+UPDATE_FIELDS = [f.name for f in fields(ProgressAnswers)]
 
 
 def progress_update_start(*, deliverable: Deliverable, period: ReportingPeriod, user) -> ProgressUpdate:
@@ -164,13 +177,16 @@ def progress_update_start(*, deliverable: Deliverable, period: ReportingPeriod, 
 def _check_can_edit(*, update: ProgressUpdate, user) -> None:
     if not can_record_progress(user, update.deliverable):
         raise DomainError("Only the deliverable's owner and contributors can record its progress.")
-    if update.pk and not update.is_editable:
+    recordable = recordable_period(
+        deliverable=update.deliverable, period=update.period, updates=[update] if update.pk else []
+    )
+    if recordable.refusal == Recordable.FINISHED:
         raise DomainError(
             f"This update has been {update.get_state_display().lower()}, so it cannot be changed. "
             "A board member can return it to you if it needs changing."
         )
-    if not update.period.is_open and update.state != ProgressUpdate.State.RETURNED:
-        raise DomainError(f"The reporting period {update.period.label} is not open for updates.")
+    if recordable.refusal:
+        raise DomainError(recordable.message)
 
 
 @dataclass
@@ -186,7 +202,7 @@ class EvidenceInput:
 def progress_update_save(
     *,
     update: ProgressUpdate,
-    values: dict,
+    answers: ProgressAnswers,
     user,
     expected_version: int,
     submit: bool,
@@ -208,10 +224,12 @@ def progress_update_save(
         current = ProgressUpdate.objects.select_for_update().get(deliverable=update.deliverable, period=update.period)
         raise ConcurrentEditError(current)
 
-    for name, value in values.items():
-        setattr(update, name, value)
-    if update.rag_status == RAG.COMPLETE:
-        update.percent_complete = 100
+    update.rag_status = answers.rag_status
+    update.percent_complete = 100 if answers.rag_status == RAG.COMPLETE else answers.percent_complete
+    update.achieved = answers.achieved
+    update.next_steps = answers.next_steps
+    update.risks_issues = answers.risks_issues
+    update.corrective_action = answers.corrective_action
     if submit and update.rag_status == RAG.RED and not update.corrective_action.strip():
         raise DomainError("Enter the corrective action for a red status before submitting.")
     previous_state = update.state

@@ -5,15 +5,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from aims import rules, selectors, services
+from aims import recording, rules, selectors, services
 from aims.forms import ProgressUpdateForm, ReviewForm
-from aims.models import Deliverable, Evidence, ProgressUpdate, ReportingPeriod, StagedUpload, Strategy
+from aims.models import Deliverable, Evidence, ProgressUpdate, ReportingPeriod, Strategy
 from core.page_cache import cached, cached_body
 
 REVIEW_PAGE_SIZE = 50
@@ -100,12 +99,11 @@ def _deliverable_context(pk: int, can_record: bool) -> dict:
     updates = list(deliverable.updates.all())
     open_update = next((u for u in updates if open_period and u.period_id == open_period.pk), None)
     returned = [u for u in updates if u.state == ProgressUpdate.State.RETURNED]
-    record_period = None
-    if can_record:
-        if returned:
-            record_period = returned[0].period
-        elif open_period and (open_update is None or open_update.is_editable):
-            record_period = open_period
+    record_period = (
+        selectors.period_to_record(deliverable=deliverable, open_period=open_period, updates=updates)
+        if can_record
+        else None
+    )
     return {
         "deliverable": deliverable,
         "strategy": deliverable.strategy,
@@ -121,7 +119,7 @@ def _deliverable_context(pk: int, can_record: bool) -> dict:
 def _form_kwargs(request, deliverable, update, submitting=False) -> dict:
     return {
         "milestones": list(deliverable.milestones.all()),
-        "staged": list(StagedUpload.objects.filter(user=request.user)),
+        "staged": selectors.staged_uploads(user=request.user),
         "evidence": list(update.evidence.all()) if update.pk else [],
         "submitting": submitting,
     }
@@ -143,16 +141,13 @@ def progress_update(request: HttpRequest, pk: int, period_pk: int) -> HttpRespon
     if not rules.can_record_progress(request.user, deliverable):
         raise PermissionDenied
     period = get_object_or_404(ReportingPeriod, pk=period_pk, strategy=deliverable.strategy)
-    update = ProgressUpdate.objects.filter(
-        deliverable=deliverable, period=period
-    ).first() or services.progress_update_start(deliverable=deliverable, period=period, user=request.user)
-    if update.pk and not update.is_editable:
-        messages.info(request, f"The {period.label} update has been {update.get_state_display().lower()}.")
+    recordable = selectors.recordable_period(deliverable=deliverable, period=period)
+    if recordable.refusal:
+        messages.info(request, recordable.message)
         return redirect("aims:deliverable_detail", pk=deliverable.pk)
-    if not period.is_open and update.state != ProgressUpdate.State.RETURNED:
-        messages.info(request, f"The reporting period {period.label} is not open for updates.")
-        return redirect("aims:deliverable_detail", pk=deliverable.pk)
-
+    update = recordable.update or services.progress_update_start(
+        deliverable=deliverable, period=period, user=request.user
+    )
     conflict = None
     if request.method == "POST":
         submitting = request.POST.get("action") == "submit"
@@ -160,48 +155,29 @@ def progress_update(request: HttpRequest, pk: int, period_pk: int) -> HttpRespon
             request.POST, request.FILES, **_form_kwargs(request, deliverable, update, submitting=submitting)
         )
         if form.is_valid():
-            data = form.cleaned_data
-            staged = list(StagedUpload.objects.filter(user=request.user, pk__in=data.get("staged_uploads") or []))
-            evidence = services.EvidenceInput(
-                files=[(s, None) for s in staged] + form.checked_files,
-                links=form.links,
-                figures=form.figures,
-                notes=[data["note"].strip()] if data.get("note", "").strip() else [],
-                remove_ids=[int(x) for x in data.get("remove_evidence") or []],
+            result = recording.progress_update_record(
+                update=update,
+                user=request.user,
+                answers=form.answers(),
+                evidence=form.evidence_input(),
+                expected_version=form.cleaned_data["version"],
+                submit=submitting,
+                milestones_completed=form.milestones_chosen(),
             )
-            milestones = None
-            if "milestones_completed" in form.fields:
-                chosen = {int(x) for x in data.get("milestones_completed") or []}
-                milestones = [m for m in deliverable.milestones.all() if m.pk in chosen]
-            try:
-                services.progress_update_save(
-                    update=update,
-                    values={field: data[field] for field in services.UPDATE_FIELDS},
-                    user=request.user,
-                    expected_version=data["version"],
-                    submit=submitting,
-                    evidence=evidence,
-                    milestones_completed=milestones,
-                )
-            except services.ConcurrentEditError as exc:
-                conflict = _conflict(exc, data)
-                _stage_checked_files(request, form)
-                form = _rebound_after_conflict(request, deliverable, update, exc.current, submitting)
-            except services.DomainError as exc:
-                form.add_error(None, str(exc))
-                if _stage_checked_files(request, form):
-                    form = _rebind_with_staged(request, form, _form_kwargs(request, deliverable, update, submitting))
-            else:
-                StagedUpload.objects.filter(user=request.user).exclude(
-                    pk__in=[s.pk for s in staged]
-                ).delete()  # files the person unticked
-                if submitting:
-                    messages.success(request, f"Your {period.label} update was submitted for review.")
-                    return redirect("aims:deliverable_detail", pk=deliverable.pk)
+            if result.saved and submitting:
+                messages.success(request, f"Your {period.label} update was submitted for review.")
+                return redirect("aims:deliverable_detail", pk=deliverable.pk)
+            if result.saved:
                 messages.success(request, f"Your {period.label} update was saved as a draft.")
                 return redirect("aims:progress_update", pk=deliverable.pk, period_pk=period.pk)
-        elif _stage_checked_files(request, form):
-            form = _rebind_with_staged(request, form, _form_kwargs(request, deliverable, update, submitting))
+            if result.error:
+                form.add_error(None, result.error)
+            update, conflict, files_kept = result.update, result.conflict, result.files_kept
+        else:
+            files_kept = recording.files_keep(user=request.user, files=form.checked_files)
+        if files_kept or conflict:  # the files kept shown ticked; after a conflict, the current version
+            version = conflict.current.version if conflict else None
+            form = form.rebound(version=version, **_form_kwargs(request, deliverable, update, submitting))
     else:
         form = ProgressUpdateForm(initial=_initial(update), **_form_kwargs(request, deliverable, update))
     return render(
@@ -217,57 +193,6 @@ def progress_update(request: HttpRequest, pk: int, period_pk: int) -> HttpRespon
             "max_upload_mb": settings.EVIDENCE_MAX_UPLOAD_BYTES // (1024 * 1024),
         },
     )
-
-
-def _stage_checked_files(request: HttpRequest, form: ProgressUpdateForm) -> bool:
-    """Keep the files that passed their checks, so a problem elsewhere on the form never loses them."""
-    with transaction.atomic():
-        for upload, checked in form.checked_files:
-            services.staged_upload_create(user=request.user, source=upload, checked=checked)
-    staged_any = bool(form.checked_files)
-    form.checked_files = []
-    return staged_any
-
-
-def _rebind_with_staged(request: HttpRequest, form: ProgressUpdateForm, kwargs: dict) -> ProgressUpdateForm:
-    """The same answers and errors, with the files just kept shown as ticked "Files ready to attach"."""
-    data = request.POST.copy()
-    data.setlist("staged_uploads", [str(s.pk) for s in kwargs["staged"]])
-    rebound = ProgressUpdateForm(data, **kwargs)
-    rebound.is_valid()
-    for field, errors in form.errors.items():
-        for error in errors:
-            if error not in rebound.errors.get(field, []):
-                rebound.add_error(field if field != "__all__" else None, error)
-    return rebound
-
-
-def _rebound_after_conflict(request, deliverable, update, current, submitting):
-    """Keep the person's answers, but with the current version, so saving again is a deliberate overwrite."""
-    data = request.POST.copy()
-    data["version"] = str(current.version)
-    staged = [str(s.pk) for s in StagedUpload.objects.filter(user=request.user)]
-    data.setlist("staged_uploads", staged)
-    update.refresh_from_db()
-    form = ProgressUpdateForm(data, **_form_kwargs(request, deliverable, update, submitting=submitting))
-    form.is_valid()
-    return form
-
-
-def _conflict(exc: services.ConcurrentEditError, mine: dict) -> dict:
-    current = exc.current
-    rows = []
-    for field in services.UPDATE_FIELDS:
-        theirs, yours = getattr(current, field), mine.get(field)
-        if field == "rag_status":
-            theirs, yours = (
-                current.get_rag_status_display(),
-                dict(ProgressUpdate._meta.get_field(field).choices).get(yours, yours),
-            )
-        if str(theirs or "") != str(yours or ""):
-            label = ProgressUpdate._meta.get_field(field).verbose_name
-            rows.append((str(label).capitalize(), theirs, yours))
-    return {"message": str(exc), "rows": rows, "current": current}
 
 
 @login_required

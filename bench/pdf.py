@@ -134,7 +134,7 @@ def make_report(strategy_slug: str, clerk):
         implications_finance="The work is funded from the approved digital capital programme.",
         implications_risk="Red deliverables are on the corporate risk register with their corrective actions.",
     )
-    return services.report_create(strategy=strategy, user=clerk, values=values)
+    return services.report_create(strategy=strategy, user=clerk, answers=services.ReportAnswers(**values))
 
 
 def new_version(report, clerk):

@@ -60,7 +60,8 @@ def report_create(request: HttpRequest, slug: str) -> HttpResponse:
         form = ProgressReportForm(request.POST, strategy=strategy)
         if form.is_valid():
             try:
-                report = services.report_create(strategy=strategy, user=request.user, values=form.cleaned_data)
+                answers = services.ReportAnswers(**form.cleaned_data)
+                report = services.report_create(strategy=strategy, user=request.user, answers=answers)
             except DomainError as exc:
                 form.add_error(None, str(exc))
             else:
@@ -87,7 +88,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     strategy = report.strategy
     form = ProgressReportForm(request.POST or None, instance=report, strategy=strategy)
     if request.method == "POST" and form.is_valid():
-        services.report_update(report=report, values=form.cleaned_data)
+        services.report_update(report=report, answers=services.ReportAnswers(**form.cleaned_data))
         messages.success(request, "Your changes were saved. Generate a new PDF to include them.")
         return redirect("reports:report_detail", pk=report.pk)
     return render(request, "reports/report_form.html", {"strategy": strategy, "form": form, "report": report})

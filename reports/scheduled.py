@@ -54,11 +54,13 @@ def draft_report_for(*, strategy: Strategy, period: ReportingPeriod) -> Progress
         .first()
     )
     author = lead.user if lead else system_user()
-    values = services.report_defaults(strategy=strategy, period=period, user=author)
-    values["meeting_date"] = period.end_date + dt.timedelta(weeks=8)
+    answers = services.ReportAnswers(
+        **services.report_defaults(strategy=strategy, period=period, user=author),
+        meeting_date=period.end_date + dt.timedelta(weeks=8),
+    )
     try:
         with transaction.atomic():
-            report = services.report_create(strategy=strategy, user=system_user(), values=values, automatic=True)
+            report = services.report_create(strategy=strategy, user=system_user(), answers=answers, automatic=True)
             versions.report_version_request(report=report, user=system_user())
     except IntegrityError:
         return None  # another run created it first

@@ -6,6 +6,9 @@ Celery task's body, in reports/generation.py; file writes in reports/files.py.
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass, fields
+
 from django.db import transaction
 
 from aims.models import ReportingPeriod, Strategy
@@ -14,8 +17,48 @@ from reports.models import ProgressReport
 from reports.snapshot import executive_summary_default
 
 
+@dataclass(frozen=True)
+class ReportAnswers:
+    """What the clerk writes around the figures: the ProgressReport fields of the same names, which are the fields
+    of reports.forms.ProgressReportForm. `report_defaults` drafts most of them."""
+
+    period: ReportingPeriod
+    committee: str
+    meeting_date: dt.date
+    title: str
+    report_of: str
+    executive_summary: str
+    recommendations: str
+    reasons: str
+    contact_name: str
+    contact_email: str
+    reference_number: str = ""
+    wards_affected: str = "All"
+    other_options: str = ""
+    consultation: str = ""
+    implications_legal: str = ""
+    implications_finance: str = ""
+    implications_policy: str = ""
+    implications_equality: str = ""
+    implications_hr: str = ""
+    implications_risk: str = ""
+    implications_rural: str = ""
+    implications_children: str = ""
+    implications_public_health: str = ""
+    implications_climate: str = ""
+    contact_telephone: str = ""
+    marking: str = "OFFICIAL"
+    scope: str = ProgressReport.Scope.FULL
+    include_submitted: bool = False
+
+    def model_fields(self) -> dict:
+        """The answers by ProgressReport field name (not dataclasses.asdict, which would deep-copy the period)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
 def report_defaults(*, strategy: Strategy, period: ReportingPeriod, user) -> dict:
-    """Initial answers for "Create a progress report", with the executive summary drafted from the figures."""
+    """Initial answers for "Create a progress report", with the executive summary drafted from the figures: every
+    ReportAnswers field but the meeting date, which the clerk chooses."""
     cadence = strategy.get_cadence_display()
     organisation = strategy.organisation
     return {
@@ -41,15 +84,17 @@ def report_defaults(*, strategy: Strategy, period: ReportingPeriod, user) -> dic
 
 
 @transaction.atomic
-def report_create(*, strategy: Strategy, user, values: dict, automatic: bool = False) -> ProgressReport:
-    if values["period"].strategy_id != strategy.pk:
+def report_create(*, strategy: Strategy, user, answers: ReportAnswers, automatic: bool = False) -> ProgressReport:
+    if answers.period.strategy_id != strategy.pk:
         raise DomainError("Choose a reporting period of this strategy.")
-    return ProgressReport.objects.create(strategy=strategy, created_by=user, created_automatically=automatic, **values)
+    return ProgressReport.objects.create(
+        strategy=strategy, created_by=user, created_automatically=automatic, **answers.model_fields()
+    )
 
 
 @transaction.atomic
-def report_update(*, report: ProgressReport, values: dict) -> ProgressReport:
-    for name, value in values.items():
+def report_update(*, report: ProgressReport, answers: ReportAnswers) -> ProgressReport:
+    for name, value in answers.model_fields().items():
         setattr(report, name, value)
     report.save()
     return report

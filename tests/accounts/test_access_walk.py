@@ -78,11 +78,12 @@ def world(strategy, open_period, theme, officer, other_officer, board_member, cl
                                                original_name="plan.pdf", content_type="application/pdf")  # fmt: skip
     evidence.file.save("plan.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
     evidence.save()
-    from reports.services import report_create, report_defaults
+    from reports.services import ReportAnswers, report_create, report_defaults
 
-    values = report_defaults(strategy=strategy, period=open_period, user=clerk)
-    values["meeting_date"] = dt.date(2026, 12, 8)
-    report = report_create(strategy=strategy, user=clerk, values=values)
+    defaults = report_defaults(strategy=strategy, period=open_period, user=clerk)
+
+    answers = ReportAnswers(**defaults, meeting_date=dt.date(2026, 12, 8))
+    report = report_create(strategy=strategy, user=clerk, answers=answers)
     version = ReportVersion.objects.create(report=report, number=1, requested_by=clerk, status="ready")
     version.pdf.save("r.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
     people = {"owner": officer, "other_officer": other_officer, "board": board_member, "clerk": clerk,

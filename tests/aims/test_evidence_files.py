@@ -15,6 +15,7 @@ from PIL.PngImagePlugin import PngInfo
 
 from aims.evidence_files import EvidenceFileError, check_evidence_file
 from aims.models import Evidence, StagedUpload
+from tests.aims.test_progress_views import ROWS
 
 MiB = 1024 * 1024
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
@@ -295,7 +296,7 @@ def url(deliverable, open_period):
 
 def progress_form(**overrides):
     data = {"version": "0", "rag_status": "green", "percent_complete": "40", "achieved": "Launched the form."}
-    return {**data, "action": "draft", **overrides}
+    return {**data, "action": "draft", **ROWS, **overrides}
 
 
 def stored_bytes(item) -> bytes:

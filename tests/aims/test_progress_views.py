@@ -15,6 +15,8 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+# The management forms of the links and figures formsets, as the page sends them (two blank rows of each).
+ROWS = {"links-TOTAL_FORMS": "2", "links-INITIAL_FORMS": "0", "figures-TOTAL_FORMS": "2", "figures-INITIAL_FORMS": "0"}
 
 
 def png_bytes() -> bytes:
@@ -33,6 +35,7 @@ def form_data(**overrides):
         "risks_issues": "",
         "corrective_action": "",
         "action": "draft",
+        **ROWS,
     }
     data.update(overrides)
     return data
@@ -98,8 +101,11 @@ def test_save_as_draft_then_submit_for_review_emails_the_board(
         ({"percent_complete": "-1"}, "Percent complete must be 0 or more"),
         ({"rag_status": "red"}, "Enter the corrective action: it is required when the status is Red"),
         ({"achieved": "", "action": "submit"}, "Enter what has been achieved before you submit"),
-        ({"link_url_1": "javascript:alert(1)"}, "Link 1 must be a web address starting with http:// or https://"),
-        ({"figure_name_1": "Residents helped", "figure_value_1": "lots"}, "Figure 1 value must be a number"),
+        ({"links-0-url": "javascript:alert(1)"}, "Link 1 must be a web address starting with http:// or https://"),
+        ({"links-1-title": "Minutes"}, "Enter the address for link 2"),
+        ({"figures-0-name": "Residents helped", "figures-0-value": "lots"}, "Figure 1 value must be a number"),
+        ({"figures-1-unit": "residents"}, "Enter the value of figure 2"),
+        ({"figures-1-value": "12"}, "Enter what figure 2 measures"),
     ],
 )
 def test_bad_input_gets_a_clear_message_and_keeps_the_other_answers(client, url, officer, overrides, message):
@@ -136,11 +142,13 @@ def test_evidence_files_links_figures_and_notes_are_saved(client, url, officer, 
     ]
     data = form_data(
         evidence_files=files,
-        link_title_1="Committee minutes",
-        link_url_1="https://example.gov.uk/minutes",
-        figure_name_1="Residents helped",
-        figure_value_1="1250",
-        figure_unit_1="residents",
+        **{
+            "links-0-title": "Committee minutes",
+            "links-0-url": "https://example.gov.uk/minutes",
+            "figures-1-name": "Residents helped",
+            "figures-1-value": "1250",
+            "figures-1-unit": "residents",
+        },
         note="Survey results are on the shared drive.",
     )
     assert client.post(url, data).status_code == 302
@@ -151,6 +159,37 @@ def test_evidence_files_links_figures_and_notes_are_saved(client, url, officer, 
     assert pdf.original_name == "passwd report.pdf"  # no folder part survives
     assert ".." not in pdf.file.name and pdf.file.name.startswith("evidence/") and pdf.file.name.endswith(".pdf")
     assert len(pdf.sha256) == 64 and pdf.size_bytes == len(PDF)
+    link, figure = update.evidence.get(kind="link"), update.evidence.get(kind="figure")
+    assert (link.title, link.url) == ("Committee minutes", "https://example.gov.uk/minutes")
+    assert (figure.title, figure.figure_value, figure.figure_unit) == ("Residents helped", 1250, "residents")
+
+
+def test_the_form_offers_two_rows_of_links_and_figures(client, url, officer):
+    client.force_login(officer)
+    page = client.get(url).content.decode()
+    for label in ["Link 1 title", "Link 1 address", "Link 2 title", "Link 2 address"]:
+        assert f">\n          {label}\n        </label>" in page
+    for n in (1, 2):
+        for part in ("name", "value", "unit"):
+            assert f">\n          Figure {n} {part}\n        </label>" in page
+    assert "Link 3" not in page and "Figure 3" not in page
+    assert 'name="links-TOTAL_FORMS" value="2"' in page and 'name="figures-TOTAL_FORMS" value="2"' in page
+
+
+def test_more_rows_than_offered_are_refused(client, url, officer):
+    client.force_login(officer)
+    data = form_data(**{"links-TOTAL_FORMS": "3", "links-2-title": "Extra", "links-2-url": "https://example.gov.uk/"})
+    page = client.post(url, data).content.decode()
+    assert "There is a problem" in page and "Please submit at most 2 forms." in page
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_a_post_without_the_rows_management_forms_is_refused_not_saved(client, url, officer):
+    client.force_login(officer)
+    data = {k: v for k, v in form_data().items() if k not in ROWS}
+    page = client.post(url, data).content.decode()
+    assert "There is a problem" in page and "ManagementForm data is missing" in page
+    assert not ProgressUpdate.objects.exists()
 
 
 @pytest.mark.parametrize(

@@ -290,6 +290,30 @@ def test_a_whole_number_figure_reads_as_typed(page, live_server, officer, delive
     expect(page.locator(".app-evidence-list")).to_contain_text("Residents using the new service: 1250 residents")
 
 
+def test_a_half_filled_link_or_figure_row_is_shown_by_its_field(page, live_server, officer, deliverable, open_period):
+    """The rows of links and figures are formsets: their messages reach the summary, and its links their fields."""
+    sign_in_as(page, officer.username, PASSWORD, "rows-officer-home")
+    open_record_progress(page, deliverable, "rows-officer")
+    page.get_by_label("Green", exact=True).check()
+    page.get_by_label("Percent complete", exact=True).fill("40")
+    page.get_by_label("Link 2 title", exact=True).fill("Committee minutes")
+    page.get_by_label("Figure 2 value", exact=True).fill("12")
+    page.get_by_role("button", name="Save as draft").click()
+    after_action(page, "rows-error")
+
+    expect(page).to_have_title(re.compile(r"^Error: Record progress"))
+    expect(page.get_by_label("Link 2 address", exact=True)).to_have_accessible_description(
+        re.compile("Enter the address for link 2")
+    )
+    error_summary(page).get_by_role("link", name="Enter the address for link 2").click()
+    expect(page.get_by_label("Link 2 address", exact=True)).to_be_focused()
+    error_summary(page).get_by_role("link", name="Enter what figure 2 measures").click()
+    expect(page.get_by_label("Figure 2 name", exact=True)).to_be_focused()
+    expect(page.get_by_label("Link 2 title", exact=True)).to_have_value("Committee minutes")
+    expect(page.get_by_label("Figure 2 value", exact=True)).to_have_value("12")
+    assert not ProgressUpdate.objects.exists()
+
+
 def test_upload_evidence_input_has_the_govuk_style(page, live_server, officer, deliverable, open_period):
     sign_in_as(page, officer.username, PASSWORD, "upload-style-officer-home")
     visit(page, f"/deliverables/{deliverable.pk}/progress/{open_period.pk}/", "upload-style-form")

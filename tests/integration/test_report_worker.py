@@ -64,11 +64,12 @@ def test_a_duplicate_delivery_makes_no_second_report(celery_worker_real):
     clerk = factories.UserFactory(username="clerk-x")
     strategy = factories.StrategyFactory()
     period = factories.PeriodFactory(strategy=strategy, status="closed")
-    from reports.services import report_create, report_defaults
+    from reports.services import ReportAnswers, report_create, report_defaults
 
-    values = report_defaults(strategy=strategy, period=period, user=clerk)
-    values["meeting_date"] = dt.date(2026, 12, 8)
-    report = report_create(strategy=strategy, user=clerk, values=values)
+    defaults = report_defaults(strategy=strategy, period=period, user=clerk)
+
+    answers = ReportAnswers(**defaults, meeting_date=dt.date(2026, 12, 8))
+    report = report_create(strategy=strategy, user=clerk, answers=answers)
     version = ReportVersion.objects.create(report=report, number=1, requested_by=clerk)
     first = report_version_generate_task.delay(version.pk)
     second = report_version_generate_task.delay(version.pk)

@@ -110,9 +110,9 @@ def big_report(clerk, strategy, theme):
                        author=owner, achieved="Steady progress with the supplier this period. " * 4)
         for d in deliverables
     )  # fmt: skip
-    values = services.report_defaults(strategy=strategy, period=period, user=clerk)
-    values["meeting_date"] = dt.date(2026, 12, 8)
-    return services.report_create(strategy=strategy, user=clerk, values=values)
+    defaults = services.report_defaults(strategy=strategy, period=period, user=clerk)
+    answers = services.ReportAnswers(**defaults, meeting_date=dt.date(2026, 12, 8))
+    return services.report_create(strategy=strategy, user=clerk, answers=answers)
 
 
 def test_worker_killed_mid_render_is_redelivered_and_finished(big_report, clerk, tmp_path):

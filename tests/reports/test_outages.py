@@ -8,7 +8,7 @@ from django.urls import reverse
 from kombu.exceptions import OperationalError
 
 from reports.models import ReportVersion
-from reports.services import report_create, report_defaults
+from reports.services import ReportAnswers, report_create, report_defaults
 from reports.tasks import report_version_generate_task
 from tests import factories
 
@@ -22,9 +22,9 @@ def test_generate_with_the_queue_down_fails_clearly(client, strategy, clerk, mon
 
     monkeypatch.setattr(report_version_generate_task, "apply_async", refused)
     period = factories.PeriodFactory(strategy=strategy, status="closed")
-    values = report_defaults(strategy=strategy, period=period, user=clerk)
-    values["meeting_date"] = dt.date(2026, 12, 8)
-    report = report_create(strategy=strategy, user=clerk, values=values)
+    defaults = report_defaults(strategy=strategy, period=period, user=clerk)
+    answers = ReportAnswers(**defaults, meeting_date=dt.date(2026, 12, 8))
+    report = report_create(strategy=strategy, user=clerk, answers=answers)
     client.force_login(clerk)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("reports:report_generate", args=[report.pk]))

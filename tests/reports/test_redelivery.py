@@ -23,9 +23,9 @@ SECOND = dt.timedelta(seconds=1)
 @pytest.fixture
 def report(strategy, clerk):
     period = factories.PeriodFactory(strategy=strategy, status="closed")
-    values = services.report_defaults(strategy=strategy, period=period, user=clerk)
-    values["meeting_date"] = dt.date(2026, 12, 8)
-    return services.report_create(strategy=strategy, user=clerk, values=values)
+    defaults = services.report_defaults(strategy=strategy, period=period, user=clerk)
+    answers = services.ReportAnswers(**defaults, meeting_date=dt.date(2026, 12, 8))
+    return services.report_create(strategy=strategy, user=clerk, answers=answers)
 
 
 def generating(report, clerk, *, started_at, attempts=1, number=1):

@@ -1,3 +1,4 @@
+import dataclasses
 import datetime as dt
 import hashlib
 import subprocess
@@ -11,6 +12,7 @@ from pypdf import PdfReader
 
 from aims.models import RAG, ProgressUpdate, ReportingPeriod
 from reports import generation, services, versions
+from reports.forms import ProgressReportForm
 from reports.models import ProgressReport, ReportVersion
 from reports.pdf import FetchRefused, portal_url_fetcher
 from reports.scheduled import reminders_send, roll_over_and_draft_reports
@@ -51,7 +53,7 @@ def progress(strategy, theme, closed_period, officer, board_member):
 def make_report(strategy, period, user, **overrides):
     values = services.report_defaults(strategy=strategy, period=period, user=user)
     values.update(meeting_date=dt.date(2026, 12, 8), reference_number="CP/12/26-27", **overrides)
-    return services.report_create(strategy=strategy, user=user, values=values)
+    return services.report_create(strategy=strategy, user=user, answers=services.ReportAnswers(**values))
 
 
 def pdf_text(version) -> str:
@@ -117,6 +119,32 @@ def test_create_form_is_prefilled_and_validates(client, strategy, closed_period,
     assert response.status_code == 200 and "There is a problem" in page
     assert "Enter the committee name" in page and "Enter the executive summary" in page
     assert not ProgressReport.objects.exists()
+
+
+def test_report_answers_are_the_forms_fields_and_the_defaults_all_but_the_meeting_date(strategy, closed_period, clerk):
+    names = [f.name for f in dataclasses.fields(services.ReportAnswers)]
+    assert sorted(names) == sorted(ProgressReportForm._meta.fields)
+    defaults = services.report_defaults(strategy=strategy, period=closed_period, user=clerk)
+    assert set(names) - set(defaults) >= {"meeting_date"} and set(defaults) <= set(names)
+
+
+def test_a_report_is_created_and_changed_through_its_form(client, strategy, closed_period, progress, clerk):
+    client.force_login(clerk)
+    create = reverse("reports:report_create", args=[strategy.slug])
+    form = client.get(create).context["form"]
+    data = {name: value for name, value in form.initial.items() if name != "period"}
+    data.update(period=closed_period.pk, meeting_date="2026-12-08", reference_number="CP/1", scope="exceptions")
+    response = client.post(create, data)
+    report = ProgressReport.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("reports:report_detail", args=[report.pk])
+    assert (report.meeting_date, report.reference_number, report.scope) == (dt.date(2026, 12, 8), "CP/1", "exceptions")
+    assert (report.strategy, report.period, report.created_by, report.created_automatically) == (
+        strategy, closed_period, clerk, False
+    )  # fmt: skip
+    data.update(committee="Scrutiny Committee", implications_legal="None beyond the Council's duties.")
+    assert client.post(reverse("reports:report_edit", args=[report.pk]), data).status_code == 302
+    report.refresh_from_db()
+    assert (report.committee, report.implications_legal) == ("Scrutiny Committee", "None beyond the Council's duties.")
 
 
 def test_generated_pdf_has_the_committee_layout_figures_and_tags(strategy, closed_period, progress, clerk):
