@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, Role
-from aims.models import RAG, Deliverable, Evidence, Milestone, ProgressUpdate, ReportingPeriod, StagedUpload, Strategy
+from aims.business_rules import CompleteMeans100, RedNeedsCorrectiveAction
+from aims.models import Deliverable, Evidence, Milestone, ProgressUpdate, ReportingPeriod, StagedUpload, Strategy
 from aims.rules import can_record_progress, can_review, review_conflict
 from aims.signals import strategy_changed
 from core.errors import DomainError
@@ -153,8 +154,7 @@ def progress_update_start(*, deliverable: Deliverable, period: ReportingPeriod, 
     if previous is not None:
         for field in UPDATE_FIELDS:
             setattr(update, field, getattr(previous, field))
-        if previous.rag_status == RAG.COMPLETE:
-            update.percent_complete = 100
+        update.percent_complete = CompleteMeans100.percent(previous.rag_status, previous.percent_complete)
     else:
         update.rag_status = ""
         update.percent_complete = None
@@ -210,10 +210,9 @@ def progress_update_save(
 
     for name, value in values.items():
         setattr(update, name, value)
-    if update.rag_status == RAG.COMPLETE:
-        update.percent_complete = 100
-    if submit and update.rag_status == RAG.RED and not update.corrective_action.strip():
-        raise DomainError("Enter the corrective action for a red status before submitting.")
+    update.percent_complete = CompleteMeans100.percent(update.rag_status, update.percent_complete)
+    if submit:
+        RedNeedsCorrectiveAction.check(update)
     previous_state = update.state
     update.author = user
     update.version = (update.version or 0) + 1

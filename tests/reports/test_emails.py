@@ -18,7 +18,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 BASE = "https://portal.example.gov.uk"
-TITLE = "Parking & permits <online> \"now\" it's"
+TITLE = 'Parking & permits <online> "now" it\'s'
 
 
 @pytest.fixture(autouse=True)
