@@ -1,14 +1,18 @@
-"""Every email the portal sends, word for word: subject, recipients and plain-text body.
+"""Every email the portal sends, word for word: subject, recipients and plain-text body, and its HTML version.
 
-The text is what people have been receiving; these tests hold it while the emails move into templates.
-Titles carry characters HTML would escape (&, <, quotes): a plain-text email must show them as typed.
+The text is what people have been receiving since before the emails moved into templates (core.notifications,
+templates/emails/). Titles carry characters HTML would escape (&, <, quotes): the plain text shows them as typed,
+the HTML escaped.
 """
 
 import datetime as dt
+import re
+from html import unescape
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils.html import escape
 
 from accounts.models import Role
 from aims.models import RAG, ProgressUpdate, ReportingPeriod
@@ -53,6 +57,18 @@ def work(strategy, theme, open_period, people):
     return deliverable, update
 
 
+def html_of(email) -> str:
+    """The HTML alternative, checked: a page in English titled with the subject, every link absolute."""
+    ((html, mimetype),) = email.alternatives
+    assert mimetype == "text/html"
+    assert html.startswith('<!DOCTYPE html>\n<html lang="en-GB">')
+    assert f"<title>{escape(email.subject)}</title>" in html
+    links = re.findall(r'href="([^"]*)"', html)
+    assert links and all(unescape(link).startswith(BASE + "/") or unescape(link) == BASE for link in links)
+    assert "<script" not in html and "<online>" not in html
+    return html
+
+
 def test_update_submitted_tells_the_board(work, people, open_period):
     deliverable, update = work
     notify_update_submitted(update_id=update.pk, previous_state=ProgressUpdate.State.DRAFT)
@@ -63,6 +79,9 @@ def test_update_submitted_tells_the_board(work, people, open_period):
         f"Olu Adeyemi submitted the October 2026 to March 2027 update for CE-01 {TITLE} (Amber, 45% complete).\n"
         f"\nReview it: {BASE}{reverse('aims:update_review', args=[update.pk])}\n"
     )
+    html = html_of(email)
+    assert f'<a href="{BASE}{reverse("aims:update_review", args=[update.pk])}"' in html
+    assert f"Review the update for CE-01 {escape(TITLE)}</a>" in html
 
 
 def test_update_submitted_again_after_it_was_returned(work, people):
@@ -87,6 +106,9 @@ def test_update_returned_tells_the_owner_and_author(work, people, open_period):
         f"Bea Morgan returned the October 2026 to March 2027 update for CE-01 {TITLE}.\n\nTheir comment:\n"
         f"Add the survey figures.\nAnd the <costs> & dates.\n\nCorrect it: {BASE}{link}\n"
     )
+    html = html_of(email)
+    assert "Add the survey figures.<br>And the &lt;costs&gt; &amp; dates." in html
+    assert f'<a href="{BASE}{link}"' in html
 
 
 def test_draft_report_tells_the_clerks(strategy, people):
@@ -105,6 +127,7 @@ def test_draft_report_tells_the_clerks(strategy, people):
         "accepted updates. Check its text (meeting date, report of, recommendations) and generate it again before "
         f"you issue it:\n{BASE}{reverse('reports:report_detail', args=[report.pk])}\n"
     )
+    assert "Digital &amp; Data Strategy, April to September 2026</a>" in html_of(email)
 
 
 @pytest.fixture
@@ -136,6 +159,8 @@ def test_reminder_before_the_deadline(strategy, open_period, waiting, people, se
         f"submitted:\n- CE-01 {TITLE} (No update): {_detail(first)}\n"
         f"- CE-02 New website (Draft not submitted): {_detail(second)}\n"
     )
+    html = html_of(email)
+    assert f'<li><a href="{_detail(first)}" style="color: #1d70b8;">CE-01 {escape(TITLE)}</a> (No update)</li>' in html
 
 
 def test_reminder_on_the_deadline(strategy, open_period, waiting, people):
@@ -144,6 +169,7 @@ def test_reminder_on_the_deadline(strategy, open_period, waiting, people):
     (email,) = mail.outbox
     assert email.subject == f"Progress updates due today: {strategy.title}"
     assert email.body.startswith("Your progress updates for October 2026 to March 2027 are due today. These have")
+    assert "are due today. These have not been submitted:</p>" in html_of(email)
 
 
 @pytest.mark.parametrize(
@@ -163,3 +189,20 @@ def test_board_digest_on_mondays(strategy, theme, open_period, people, count, su
     email = mail.outbox[0]
     assert email.subject == f"{subject}: {strategy.title}"
     assert email.body == f"{first_line}\n{BASE}{reverse('aims:review_list')}\n"
+    assert f'<a href="{BASE}{reverse("aims:review_list")}"' in html_of(email)
+
+
+def test_a_mail_outage_never_undoes_a_submitted_update(client, work, people, open_period, settings,
+                                                        django_capture_on_commit_callbacks, caplog):  # fmt: skip
+    deliverable, update = work
+    ProgressUpdate.objects.filter(pk=update.pk).update(state=ProgressUpdate.State.DRAFT)
+    settings.EMAIL_BACKEND = "tests.core.test_notifications.DownBackend"
+    client.force_login(people["officer"])
+    answers = {"version": "1", "rag_status": "green", "percent_complete": "60", "achieved": "Pilot live.",
+               "action": "submit"}  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("aims:progress_update", args=[deliverable.pk, open_period.pk]), answers)
+    assert response.status_code == 302
+    update.refresh_from_db()
+    assert update.state == ProgressUpdate.State.SUBMITTED
+    assert mail.outbox == [] and "Could not send the email 'Update to review: CE-01 Parking" in caplog.text
