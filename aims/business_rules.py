@@ -20,7 +20,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from aims import rag
+from aims import rag, update_states
 from core.errors import DomainError
 
 
@@ -68,7 +68,7 @@ class RedNeedsCorrectiveAction(BusinessRule):
     name = "update_red_needs_corrective_action"
     field = "corrective_action"
     message = "Enter the corrective action: it is required when the status is Red"
-    condition = ~(Q(rag_status=rag.RED) & Q(corrective_action="") & ~Q(state="draft"))
+    condition = ~(Q(rag_status=rag.RED) & Q(corrective_action="") & ~Q(state=update_states.DRAFT))
 
     @classmethod
     def broken_by(cls, values: object) -> bool:
