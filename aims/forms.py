@@ -11,17 +11,11 @@ from django.core.validators import URLValidator
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from aims import rag
+from aims.business_rules import UPDATE_ANSWER_RULES, PercentInRange
 from aims.evidence_files import ALLOWED_DESCRIPTION, EvidenceFileError, check_evidence_file
-from aims.models import RAG, Milestone
+from aims.models import Milestone
 from aims.services import UPDATE_FIELDS, EvidenceInput, ProgressAnswers
-
-RAG_HINTS = {
-    RAG.RED: "Off track: it needs intervention. Say what the corrective action is.",
-    RAG.AMBER: "At risk: there are problems, but the team expects to recover them.",
-    RAG.GREEN: "On track to be delivered on time and to plan.",
-    RAG.COMPLETE: "Delivered. The deliverable is 100% complete.",
-    RAG.NOT_STARTED: "Work has not started yet.",
-}
 
 LINK_ROWS = 2
 FIGURE_ROWS = 2
@@ -136,20 +130,20 @@ class ProgressUpdateForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     rag_status = forms.ChoiceField(
         label="RAG status",
-        choices=[Choice(value, label, hint=RAG_HINTS[value]) for value, label in RAG.choices],
+        choices=[Choice(status.key, status.label, hint=status.hint) for status in rag.REPORTABLE],
         widget=forms.RadioSelect,
         error_messages={"required": "Select a RAG status"},
     )
     percent_complete = forms.IntegerField(
         label="Percent complete",
-        help_text="A whole number from 0 to 100.",
-        min_value=0,
-        max_value=100,
+        help_text=PercentInRange.help_text,
+        min_value=PercentInRange.minimum,
+        max_value=PercentInRange.maximum,
         error_messages={
             "required": "Enter the percent complete",
             "invalid": "Percent complete must be a whole number, like 40",
-            "min_value": "Percent complete must be 0 or more",
-            "max_value": "Percent complete must be 100 or less",
+            "min_value": PercentInRange.too_low,
+            "max_value": PercentInRange.too_high,
         },
     )
     achieved = forms.CharField(
@@ -272,11 +266,9 @@ class ProgressUpdateForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        rag = data.get("rag_status")
-        if rag == RAG.RED and not (data.get("corrective_action") or "").strip():
-            self.add_error("corrective_action", "Enter the corrective action: it is required when the status is Red")
-        if rag == RAG.COMPLETE and data.get("percent_complete") not in (None, 100):
-            self.add_error("percent_complete", "A complete deliverable must be 100% complete")
+        for rule in UPDATE_ANSWER_RULES:
+            if rule.broken_by(data):
+                self.add_error(rule.field, rule.message)
         if self.submitting and not (data.get("achieved") or "").strip():
             self.add_error("achieved", "Enter what has been achieved before you submit the update for review")
         return data

@@ -4,10 +4,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
+
+from aims import rag, update_states
+from aims.business_rules import UPDATE_ANSWER_RULES, CompleteMeans100, PercentInRange, RedNeedsCorrectiveAction
 
 
 class Organisation(models.Model):
@@ -222,27 +225,27 @@ class ReportingPeriod(models.Model):
         return self.status == self.Status.OPEN
 
 
-class RAG(models.TextChoices):
-    RED = "red", "Red"
-    AMBER = "amber", "Amber"
-    GREEN = "green", "Green"
-    COMPLETE = "complete", "Complete"
-    NOT_STARTED = "not_started", "Not started"
+# The statuses an officer can report, with their labels, from the one RAG table (aims/rag.py).
+RAG = models.TextChoices(
+    "RAG", [(status.key.upper(), (status.key, status.label)) for status in rag.REPORTABLE], module=__name__
+)
 
 
 class ProgressUpdate(models.Model):
     """One deliverable's progress for one reporting period."""
 
-    class State(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
-        ACCEPTED = "accepted", "Accepted"
-        RETURNED = "returned", "Returned"
+    # Draft, submitted, accepted, returned, with their labels, from aims/update_states.py.
+    State = models.TextChoices(
+        "State",
+        [(state.key.upper(), (state.key, state.label)) for state in update_states.STORED],
+        module=__name__,
+        qualname="ProgressUpdate.State",
+    )
 
     deliverable = models.ForeignKey(Deliverable, on_delete=models.CASCADE, related_name="updates")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="updates")
     rag_status = models.CharField("RAG status", max_length=20, choices=RAG.choices)
-    percent_complete = models.PositiveSmallIntegerField(validators=[MinValueValidator(0), MaxValueValidator(100)])
+    percent_complete = models.PositiveSmallIntegerField(validators=PercentInRange.validators())
     achieved = models.TextField("what has been achieved", blank=True)
     next_steps = models.TextField("what happens next", blank=True)
     risks_issues = models.TextField("risks and issues", blank=True)
@@ -266,18 +269,9 @@ class ProgressUpdate(models.Model):
         ordering = ["deliverable", "period__start_date"]
         constraints = [
             models.UniqueConstraint(fields=["deliverable", "period"], name="update_one_per_deliverable_period"),
-            models.CheckConstraint(
-                condition=Q(percent_complete__gte=0) & Q(percent_complete__lte=100), name="update_percent_range"
-            ),
-            # A red update cannot reach the board without a corrective action.
-            models.CheckConstraint(
-                condition=~(Q(rag_status="red") & Q(corrective_action="") & ~Q(state="draft")),
-                name="update_red_needs_corrective_action",
-            ),
-            models.CheckConstraint(
-                condition=~Q(rag_status="complete") | Q(percent_complete=100),
-                name="update_complete_is_100_percent",
-            ),
+            PercentInRange.constraint(),
+            RedNeedsCorrectiveAction.constraint(),
+            CompleteMeans100.constraint(),
         ]
         indexes = [
             models.Index(fields=["period", "state"]),
@@ -290,10 +284,9 @@ class ProgressUpdate(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if self.rag_status == RAG.RED and not self.corrective_action.strip():
-            raise ValidationError({"corrective_action": "Enter the corrective action for a red status."})
-        if self.rag_status == RAG.COMPLETE and self.percent_complete != 100:
-            raise ValidationError({"percent_complete": "A complete deliverable must be 100% complete."})
+        errors = {rule.field: rule.message for rule in UPDATE_ANSWER_RULES if rule.broken_by(self)}
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_editable(self) -> bool:

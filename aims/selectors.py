@@ -9,6 +9,7 @@ from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Out
 from django.db.models.functions import Coalesce
 
 from accounts.models import Role
+from aims import update_states
 from aims.models import Aim, Deliverable, Evidence, ProgressUpdate, ReportingPeriod, StagedUpload, Strategy, Theme
 from aims.rules import roles_by_strategy, visible_strategies
 from principles.models import DeliverablePrinciple
@@ -114,7 +115,7 @@ class OfficerDeliverable:
     period: ReportingPeriod | None
     update: ProgressUpdate | None
 
-    STATE_ORDER = {"returned": 0, "not_started": 1, "draft": 2, "submitted": 3, "accepted": 4, "no_period": 5}
+    STATE_ORDER = update_states.ORDER
 
     @property
     def state(self) -> str:
@@ -124,14 +125,7 @@ class OfficerDeliverable:
 
     @property
     def state_label(self) -> str:
-        return {
-            "returned": "Returned",
-            "not_started": "Not started",
-            "draft": "Draft",
-            "submitted": "Submitted",
-            "accepted": "Accepted",
-            "no_period": "No open period",
-        }[self.state]
+        return update_states.update_state(self.state).label
 
 
 def officer_deliverable_versions(*, user) -> list[tuple[int, int, int, bool]]:

@@ -9,19 +9,19 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from pathlib import PurePath
 
-from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, Role
-from aims.models import RAG, Deliverable, Evidence, Milestone, ProgressUpdate, ReportingPeriod, StagedUpload, Strategy
+from aims.business_rules import CompleteMeans100, RedNeedsCorrectiveAction
+from aims.models import Deliverable, Evidence, Milestone, ProgressUpdate, ReportingPeriod, StagedUpload, Strategy
 from aims.rules import can_record_progress, can_review, review_conflict
 from aims.selectors import Recordable, recordable_period
 from aims.signals import strategy_changed
 from core.errors import DomainError
+from core.notifications import absolute_url, notify
 
 logger = logging.getLogger(__name__)
 
@@ -166,8 +166,7 @@ def progress_update_start(*, deliverable: Deliverable, period: ReportingPeriod, 
     if previous is not None:
         for field in UPDATE_FIELDS:
             setattr(update, field, getattr(previous, field))
-        if previous.rag_status == RAG.COMPLETE:
-            update.percent_complete = 100
+        update.percent_complete = CompleteMeans100.percent(previous.rag_status, previous.percent_complete)
     else:
         update.rag_status = ""
         update.percent_complete = None
@@ -225,13 +224,13 @@ def progress_update_save(
         raise ConcurrentEditError(current)
 
     update.rag_status = answers.rag_status
-    update.percent_complete = 100 if answers.rag_status == RAG.COMPLETE else answers.percent_complete
+    update.percent_complete = CompleteMeans100.percent(answers.rag_status, answers.percent_complete)
     update.achieved = answers.achieved
     update.next_steps = answers.next_steps
     update.risks_issues = answers.risks_issues
     update.corrective_action = answers.corrective_action
-    if submit and update.rag_status == RAG.RED and not update.corrective_action.strip():
-        raise DomainError("Enter the corrective action for a red status before submitting.")
+    if submit:
+        RedNeedsCorrectiveAction.check(update)
     previous_state = update.state
     update.author = user
     update.version = (update.version or 0) + 1
@@ -368,41 +367,35 @@ def progress_update_review(*, update: ProgressUpdate, user, accept: bool, commen
     return update
 
 
-# Emails. Sent after the transaction commits; a mail failure is logged and never undoes the saved work.
-
-
-def _send(subject: str, body: str, recipients: list[str]) -> None:
-    recipients = sorted({r for r in recipients if r})
-    if not recipients:
-        return
-    try:
-        send_mail(subject, body, None, recipients)
-    except Exception:  # noqa: BLE001 - the update is saved; a mail outage must not turn into an error page
-        logger.exception("Could not send the email %r", subject)
+# Emails (core.notifications, templates/emails/). Sent after the transaction commits; a mail failure is logged and
+# never undoes the saved work.
 
 
 def notify_update_submitted(*, update_id: int, previous_state: str) -> None:
     update = ProgressUpdate.objects.select_related("deliverable__strategy", "period", "author").get(pk=update_id)
     deliverable = update.deliverable
     board = Membership.objects.filter(strategy=deliverable.strategy, role=Role.BOARD, user__is_active=True)
-    again = " again" if previous_state == ProgressUpdate.State.RETURNED else ""
-    body = (
-        f"{update.author.display_name} submitted{again} the {update.period.label} update for "
-        f"{deliverable.reference} {deliverable.title} ({update.get_rag_status_display()}, "
-        f"{update.percent_complete}% complete).\n\nReview it: {settings.PORTAL_BASE_URL}"
-        f"{reverse('aims:update_review', args=[update.pk])}\n"
+    notify(
+        template="update_submitted",
+        to=[m.user.email for m in board.select_related("user")],
+        context={
+            "update": update,
+            "deliverable": deliverable,
+            "again": previous_state == ProgressUpdate.State.RETURNED,
+            "review_url": absolute_url(reverse("aims:update_review", args=[update.pk])),
+        },
     )
-    _send(f"Update to review: {deliverable.reference} {deliverable.title}", body,
-          [m.user.email for m in board.select_related("user")])  # fmt: skip
 
 
 def notify_update_returned(*, update_id: int) -> None:
     update = ProgressUpdate.objects.select_related("deliverable__owner", "period", "reviewer").get(pk=update_id)
     deliverable = update.deliverable
-    people = [deliverable.owner.email, update.author.email]
-    body = (
-        f"{update.reviewer.display_name} returned the {update.period.label} update for {deliverable.reference} "
-        f"{deliverable.title}.\n\nTheir comment:\n{update.review_comment}\n\nCorrect it: {settings.PORTAL_BASE_URL}"
-        f"{reverse('aims:progress_update', args=[deliverable.pk, update.period_id])}\n"
+    notify(
+        template="update_returned",
+        to=[deliverable.owner.email, update.author.email],
+        context={
+            "update": update,
+            "deliverable": deliverable,
+            "correct_url": absolute_url(reverse("aims:progress_update", args=[deliverable.pk, update.period_id])),
+        },
     )
-    _send(f"Update returned: {deliverable.reference} {deliverable.title}", body, people)

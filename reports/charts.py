@@ -28,55 +28,39 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from aims.rag import RAG_TABLE
+
 __all__ = [
     "RAG_ORDER",
+    "ChartSpec",
     "describe_percent_bars",
     "describe_rag",
     "describe_trend",
     "percent_bars",
+    "progress_chart_specs",
+    "progress_charts",
     "rag_bar",
     "trend_stacked",
 ]
 
-# (key, label, fill colour), in the order every chart and legend uses. Contrast ratios against white (#ffffff),
-# WCAG 2.x relative luminance:
-#   red          #d4351c  4.86:1  (GOV.UK red)
-#   amber        #e06a00  3.37:1  (GOV.UK orange #f47738 is only 2.78:1, so a darker orange that keeps >= 3:1;
-#                                  it still reads as orange next to the red)
-#   green        #00703c  6.21:1  (GOV.UK green)
-#   complete     #1d70b8  5.17:1  (GOV.UK blue)
-#   not started  #505a5f  7.07:1  (GOV.UK dark grey)
-#   no update    #b1b4b6  2.08:1  fails on its own, so it is always drawn with a #505a5f outline (7.07:1)
-RAG_ORDER: list[tuple[str, str, str]] = [
-    ("red", "Red", "#d4351c"),
-    ("amber", "Amber", "#e06a00"),
-    ("green", "Green", "#00703c"),
-    ("complete", "Complete", "#1d70b8"),
-    ("not_started", "Not started", "#505a5f"),
-    ("no_update", "No update", "#b1b4b6"),
-]
+# (key, label, fill colour) of each status, in the order every chart and legend uses: the RAG table
+# (aims/rag.py), where the colours' contrast ratios are worked out.
+RAG_ORDER: list[tuple[str, str, str]] = [(status.key, status.label, status.colour) for status in RAG_TABLE]
 
 _RAG_KEYS = [key for key, _label, _colour in RAG_ORDER]
 _RAG_LABELS = {key: label for key, label, _colour in RAG_ORDER}
 _RAG_FILL = {key: colour for key, _label, colour in RAG_ORDER}
 # Outline that carries the 3:1 non-text contrast where the fill alone does not.
-_RAG_OUTLINE = {"no_update": "#505a5f"}
+_RAG_OUTLINE = {status.key: status.outline for status in RAG_TABLE if status.outline}
 # Text written on a segment of that colour: white on the dark fills, near-black on the light ones.
-#   white on red 4.86, green 6.21, blue 5.17, dark grey 7.07; #0b0c0c on amber 5.81, on light grey 9.40.
-_RAG_TEXT = {
-    "red": "#ffffff",
-    "amber": "#0b0c0c",
-    "green": "#ffffff",
-    "complete": "#ffffff",
-    "not_started": "#ffffff",
-    "no_update": "#0b0c0c",
-}
+_RAG_TEXT = {status.key: status.text_colour for status in RAG_TABLE}
 
 FONT_FAMILY = "Arial, Liberation Sans, Helvetica, sans-serif"
 TEXT = "#0b0c0c"  # GOV.UK text colour, 19.8:1 on white
@@ -241,7 +225,32 @@ def trend_stacked(periods: list[tuple[str, dict[str, int]]], *, title: str, char
     slot = plot_w / n
     col_w = min(80, slot * 0.6)
 
-    # Legend, flowed onto as many rows as it needs, in stacking order.
+    body, legend_bottom = _legend()
+    label_font, wrapped = _period_labels([label for label, _counts in clean], slot - 6)
+    label_line_h = label_font + 3
+    label_lines = max(len(lines) for lines in wrapped)
+
+    plot_top = legend_bottom + 28  # room for the total above the tallest column
+    plot_h = 280
+    base = plot_top + plot_h
+    step, top_value = _nice_scale(max(totals))
+    body += _count_axis(plot_x, plot_w, base, plot_h, step, top_value)
+
+    for i, ((label, counts), total, lines) in enumerate(zip(clean, totals, wrapped, strict=True)):
+        cx = plot_x + slot * (i + 0.5)
+        column = _stacked_column(counts, total, cx=cx, col_w=col_w, base=base, plot_h=plot_h, top_value=top_value)
+        for n_line, line in enumerate(lines):
+            ly = base + label_font + 8 + n_line * label_line_h
+            column.append(_text(cx, ly, line, font_size=label_font, text_anchor="middle"))
+        period_desc = describe_trend([(label, counts)])
+        body.append(_el("g", {}, _el("title", {}, escape(period_desc)) + "".join(column)))
+
+    height = base + label_font + 8 + (label_lines - 1) * label_line_h + 8
+    return _svg(title=title, chart_id=chart_id, desc=desc, height=height, body=body)
+
+
+def _legend() -> tuple[list[str], float]:
+    """The statuses' swatches and names, in stacking order, flowed onto as many rows as they need; and its bottom."""
     body = []
     legend_font, swatch, legend_row_h = SMALL_FONT, 16, 26
     x, y = 0.0, 4.0
@@ -254,16 +263,12 @@ def trend_stacked(periods: list[tuple[str, dict[str, int]]], *, title: str, char
             + _text(x + swatch + 8, y + swatch / 2 + legend_font * 0.35, _RAG_LABELS[key], font_size=legend_font)
         )
         x += item_w + 28
-    legend_bottom = y + legend_row_h
+    return body, y + legend_row_h
 
-    label_font, wrapped = _period_labels([label for label, _counts in clean], slot - 6)
-    label_line_h = label_font + 3
-    label_lines = max(len(lines) for lines in wrapped)
 
-    plot_top = legend_bottom + 28  # room for the total above the tallest column
-    plot_h = 280
-    base = plot_top + plot_h
-    step, top_value = _nice_scale(max(totals))
+def _count_axis(plot_x: float, plot_w: float, base: float, plot_h: float, step: int, top_value: int) -> list[str]:
+    """Grid lines across the plot at every ``step`` up to ``top_value``, each with its count at the left."""
+    body = []
     for tick in range(0, top_value + 1, step):
         ty = base - plot_h * tick / top_value
         body.append(_line(plot_x, ty, plot_x + plot_w, ty, stroke=AXIS if tick == 0 else GRID))
@@ -277,40 +282,77 @@ def trend_stacked(periods: list[tuple[str, dict[str, int]]], *, title: str, char
                 text_anchor="end",
             )
         )
+    return body
 
-    for i, ((label, counts), total, lines) in enumerate(zip(clean, totals, wrapped, strict=True)):
-        cx = plot_x + slot * (i + 0.5)
-        column = []
-        y_cursor = float(base)
-        for key in _RAG_KEYS:
-            count = counts[key]
-            if not count:
-                continue
-            seg_h = plot_h * count / top_value
-            y_cursor -= seg_h
-            column.append(_segment(key, cx - col_w / 2, y_cursor, col_w, seg_h))
-            if seg_h >= SMALL_FONT + 4 and _text_width(str(count), SMALL_FONT) + 8 <= col_w:
-                column.append(
-                    _text(
-                        cx,
-                        y_cursor + seg_h / 2 + SMALL_FONT * 0.35,
-                        str(count),
-                        font_size=SMALL_FONT,
-                        fill=_RAG_TEXT[key],
-                        text_anchor="middle",
-                    )
+
+def _stacked_column(
+    counts: dict[str, int], total: int, *, cx: float, col_w: float, base: float, plot_h: float, top_value: int
+) -> list[str]:
+    """One period's segments from the baseline up, each count inside its segment when it fits, the total on top."""
+    column = []
+    y_cursor = float(base)
+    for key in _RAG_KEYS:
+        count = counts[key]
+        if not count:
+            continue
+        seg_h = plot_h * count / top_value
+        y_cursor -= seg_h
+        column.append(_segment(key, cx - col_w / 2, y_cursor, col_w, seg_h))
+        if seg_h >= SMALL_FONT + 4 and _text_width(str(count), SMALL_FONT) + 8 <= col_w:
+            column.append(
+                _text(
+                    cx,
+                    y_cursor + seg_h / 2 + SMALL_FONT * 0.35,
+                    str(count),
+                    font_size=SMALL_FONT,
+                    fill=_RAG_TEXT[key],
+                    text_anchor="middle",
                 )
-        column.append(
-            _text(cx, y_cursor - 7, str(total), font_size=SMALL_FONT, font_weight="bold", text_anchor="middle")
-        )
-        for n_line, line in enumerate(lines):
-            ly = base + label_font + 8 + n_line * label_line_h
-            column.append(_text(cx, ly, line, font_size=label_font, text_anchor="middle"))
-        period_desc = describe_trend([(label, counts)])
-        body.append(_el("g", {}, _el("title", {}, escape(period_desc)) + "".join(column)))
+            )
+    column.append(_text(cx, y_cursor - 7, str(total), font_size=SMALL_FONT, font_weight="bold", text_anchor="middle"))
+    return column
 
-    height = base + label_font + 8 + (label_lines - 1) * label_line_h + 8
-    return _svg(title=title, chart_id=chart_id, desc=desc, height=height, body=body)
+
+# --------------------------------------------------------------------------------------------------------------------
+# The charts of a progress read-out, specified once for the dashboard and the committee report
+# --------------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """One chart: how it is drawn, what it is called (its accessible name), its id, and the data it shows."""
+
+    key: str
+    draw: Callable[..., SafeString]
+    title: str
+    chart_id: str
+    data: object
+
+    def svg(self) -> SafeString:
+        return self.draw(self.data, title=self.title, chart_id=self.chart_id)
+
+
+def progress_chart_specs(
+    *,
+    period_label: str,
+    aim_label: str,
+    counts: Mapping[str, int],
+    aims: Sequence[tuple[str, float]],
+    trend: Sequence[tuple[str, Mapping[str, int]]],
+) -> list[ChartSpec]:
+    """The board dashboard's and the committee report's charts, in page order: deliverables by RAG status
+    (``counts``), percent complete by aim (``aims``: (title, percent)) and the trend across periods (``trend``:
+    (period label, counts)). ``aim_label`` is the strategy's word for an aim."""
+    return [
+        ChartSpec("summary", rag_bar, f"Deliverables by RAG status, {period_label}", "chart-summary", counts),
+        ChartSpec("aims", percent_bars, f"Percent complete by {aim_label.lower()}, {period_label}", "chart-aims", aims),
+        ChartSpec("trend", trend_stacked, "RAG status across reporting periods", "chart-trend", trend),
+    ]
+
+
+def progress_charts(**data) -> dict[str, SafeString]:
+    """The charts of ``progress_chart_specs(**data)`` drawn, by key, for a template's ``{{ charts.summary }}``."""
+    return {spec.key: spec.svg() for spec in progress_chart_specs(**data)}
 
 
 # --------------------------------------------------------------------------------------------------------------------

@@ -3,7 +3,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from aims.models import Aim, Theme
-from reports.selectors import RAG_KEYS, RAG_LABELS, Row
+from aims.rag import LABELS as RAG_LABELS
+from aims.rag import RAG_TABLE
+from reports.selectors import Row
 
 
 class DeliverableFilter(django_filters.FilterSet):
@@ -16,7 +18,7 @@ class DeliverableFilter(django_filters.FilterSet):
     theme = django_filters.ModelChoiceFilter(queryset=Theme.objects.none(), label="Theme", empty_label="All")
     owner = django_filters.ModelChoiceFilter(queryset=get_user_model().objects.none(), label="Owner", empty_label="All")
     lead_service = django_filters.ChoiceFilter(label="Lead service", choices=[], empty_label="All")
-    status = django_filters.ChoiceFilter(label="RAG status", choices=[(key, RAG_LABELS[key]) for key in RAG_KEYS])
+    status = django_filters.ChoiceFilter(label="RAG status", choices=[(s.key, s.label) for s in RAG_TABLE])
     overdue = django_filters.BooleanFilter(label="Overdue only", method="filter_overdue", widget=forms.CheckboxInput)
 
     def __init__(self, *args, strategy, as_at, **kwargs):

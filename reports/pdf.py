@@ -15,7 +15,6 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
 from reports import charts
-from reports.selectors import RAG_KEYS
 
 STATIC_PREFIX = "/static/"
 
@@ -82,24 +81,15 @@ def report_context(snapshot: dict) -> dict:
             (label, paragraphs(text) or ["There are no direct implications arising from this report."])
             for label, text in report["implications"]
         ],
-        "rag_keys": RAG_KEYS,
         "appendix_rows": appendix_rows,
         "appendix_is_full": report["scope"] == "full",
-        "charts": {
-            "summary": charts.rag_bar(
-                summary["counts"], title=f"Deliverables by RAG status, {period['label']}", chart_id="chart-summary"
-            ),
-            "aims": charts.percent_bars(
-                [(a["title"], a["percent_complete"]) for a in snapshot["by_aim"]],
-                title=f"Percent complete by {strategy['aim_label'].lower()}, {period['label']}",
-                chart_id="chart-aims",
-            ),
-            "trend": charts.trend_stacked(
-                [(t["label"], t["counts"]) for t in snapshot["trend"]],
-                title="RAG status across reporting periods",
-                chart_id="chart-trend",
-            ),
-        },
+        "charts": charts.progress_charts(
+            period_label=period["label"],
+            aim_label=strategy["aim_label"],
+            counts=summary["counts"],
+            aims=[(a["title"], a["percent_complete"]) for a in snapshot["by_aim"]],
+            trend=[(t["label"], t["counts"]) for t in snapshot["trend"]],
+        ),
     }
 
 

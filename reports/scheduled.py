@@ -8,7 +8,6 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.utils import timezone
 from accounts.models import Membership, Role
 from aims.models import ProgressUpdate, ReportingPeriod, Strategy
 from aims.services import reporting_periods_roll_over
+from core.notifications import absolute_url, notify
 from reports import selectors, services, versions
 from reports.models import ProgressReport, ReminderLog
 
@@ -32,16 +32,6 @@ def system_user():
         user.set_unusable_password()
         user.save(update_fields=["password"])
     return user
-
-
-def _mail(subject: str, body: str, to: list[str]) -> None:
-    to = sorted({address for address in to if address})
-    if not to:
-        return
-    try:
-        send_mail(subject, body, None, to)
-    except Exception:  # noqa: BLE001 - one failed email must not stop the others
-        logger.exception("Could not send %r", subject)
 
 
 def draft_report_for(*, strategy: Strategy, period: ReportingPeriod) -> ProgressReport | None:
@@ -65,13 +55,14 @@ def draft_report_for(*, strategy: Strategy, period: ReportingPeriod) -> Progress
     except IntegrityError:
         return None  # another run created it first
     clerks = Membership.objects.filter(strategy=strategy, role=Role.CLERK, user__is_active=True).select_related("user")
-    link = settings.PORTAL_BASE_URL + reverse("reports:report_detail", args=[report.pk])
-    _mail(
-        f"Draft progress report ready to check: {strategy.title}, {period.label}",
-        f"The reporting period {period.label} has closed, and a draft progress report was created from the "
-        f"accepted updates. Check its text (meeting date, report of, recommendations) and generate it again "
-        f"before you issue it:\n{link}\n",
-        [m.user.email for m in clerks],
+    notify(
+        template="report_drafted",
+        to=[m.user.email for m in clerks],
+        context={
+            "strategy": strategy,
+            "period": period,
+            "report_url": absolute_url(reverse("reports:report_detail", args=[report.pk])),
+        },
     )
     return report
 
@@ -113,17 +104,19 @@ def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
             for owner, items in selectors.chase_list(strategy=strategy, period=period):
                 if not (owner.is_active and owner.email) or not _once(owner, period, kind, today):
                     continue
-                lines = "\n".join(
-                    f"- {i.deliverable.reference} {i.deliverable.title} ({i.state_label}): {settings.PORTAL_BASE_URL}"
-                    f"{reverse('aims:deliverable_detail', args=[i.deliverable.pk])}"
+                rows = [
+                    {
+                        "reference": i.deliverable.reference,
+                        "title": i.deliverable.title,
+                        "state_label": i.state_label,
+                        "url": absolute_url(reverse("aims:deliverable_detail", args=[i.deliverable.pk])),
+                    }
                     for i in items
-                )
-                when = "today" if days_left == 0 else f"on {period.deadline:%-d %B %Y}"
-                _mail(
-                    f"Progress updates due {when}: {strategy.title}",
-                    f"Your progress updates for {period.label} are due {when}. These have not been submitted:\n"
-                    f"{lines}\n",
-                    [owner.email],
+                ]
+                notify(
+                    template="progress_reminder",
+                    to=[owner.email],
+                    context={"strategy": strategy, "period": period, "due_today": days_left == 0, "items": rows},
                 )
                 sent["officer"] += 1
         if today.weekday() == 0:
@@ -136,11 +129,14 @@ def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
             for membership in board.select_related("user"):
                 if not membership.user.email or not _once(membership.user, period, "board_digest", today):
                     continue
-                _mail(
-                    f"{waiting} update{'s' if waiting != 1 else ''} waiting for review: {strategy.title}",
-                    f"{waiting} progress update{'s are' if waiting != 1 else ' is'} waiting for the board's review:\n"
-                    f"{settings.PORTAL_BASE_URL}{reverse('aims:review_list')}\n",
-                    [membership.user.email],
+                notify(
+                    template="review_digest",
+                    to=[membership.user.email],
+                    context={
+                        "strategy": strategy,
+                        "waiting": waiting,
+                        "review_url": absolute_url(reverse("aims:review_list")),
+                    },
                 )
                 sent["board"] += 1
     return sent

@@ -41,13 +41,15 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
+from aims.business_rules import CompleteMeans100
 from aims.models import RAG, Aim, Deliverable, ProgressUpdate, ReportingPeriod, Strategy, Theme
+from aims.rag import KEYS as RAG_KEYS
+from aims.rag import LABELS as RAG_LABELS
+from aims.rag import NO_UPDATE, RAG_TABLE
+from aims.update_states import NOT_STARTED, update_state
 from principles.models import DeliverablePrinciple, Principle
 
-NO_UPDATE = "no_update"
-RAG_KEYS = [RAG.RED.value, RAG.AMBER.value, RAG.GREEN.value, RAG.COMPLETE.value, RAG.NOT_STARTED.value, NO_UPDATE]
-RAG_LABELS = {**dict(RAG.choices), NO_UPDATE: "No update"}
-RANK = {RAG.RED: 0, RAG.AMBER: 1, RAG.GREEN: 2, RAG.COMPLETE: 3}
+RANK = {status.key: status.rank for status in RAG_TABLE if status.rank is not None}
 DIRECTION_LABELS = {"better": "Better", "same": "Same", "worse": "Worse", "": "–"}
 
 DASHBOARD_STATES = (ProgressUpdate.State.SUBMITTED, ProgressUpdate.State.ACCEPTED)
@@ -152,12 +154,8 @@ class Row:
 
 def row_from(deliverable: Deliverable, *, as_at: dt.date) -> Row:
     status = deliverable.status
-    if status == RAG.COMPLETE:
-        percent = 100
-    elif deliverable.period_percent is not None:
-        percent = deliverable.period_percent
-    else:
-        percent = deliverable.last_percent or 0
+    reported = deliverable.period_percent
+    percent = CompleteMeans100.percent(status, reported if reported is not None else deliverable.last_percent or 0)
     overdue = bool(deliverable.due_date and deliverable.due_date < as_at and status != RAG.COMPLETE)
     return Row(
         deliverable=deliverable,
@@ -312,7 +310,7 @@ class ChaseItem:
 
     @property
     def state_label(self) -> str:
-        return {"": "No update", "draft": "Draft not submitted", "returned": "Returned, not resubmitted"}[self.state]
+        return update_state(self.state or NOT_STARTED).waiting_label
 
 
 def _chase_queryset(*, strategy: Strategy, period: ReportingPeriod) -> QuerySet[Deliverable]:

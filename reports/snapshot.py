@@ -46,39 +46,101 @@ def _evidence_detail(item: Evidence) -> str:
 def snapshot_build(*, report: ProgressReport, today=None) -> dict:
     """Everything the committee report shows, as plain JSON-ready values."""
     strategy, period = report.strategy, report.period
-    organisation = strategy.organisation
     states = (
         selectors.DASHBOARD_STATES if report.include_submitted else selectors.REPORT_STATES
     )  # accepted only unless the clerk chose to include updates not yet reviewed
     periods = selectors.period_list(strategy=strategy)
     figures = selectors.period_figures(strategy=strategy, period=period, periods=periods, states=states, today=today)
     trend = selectors.rag_trend(strategy=strategy, periods=periods, up_to=period, states=states)
+    return {
+        "version": 1,
+        "generated_at": timezone.now().isoformat(),
+        "as_at": figures.as_at.isoformat(),
+        "organisation": _organisation(strategy.organisation),
+        "strategy": _strategy(strategy),
+        "period": {"label": period.label, "start": period.start_date.isoformat(), "end": period.end_date.isoformat()},
+        "previous_period": figures.previous.label if figures.previous else None,
+        "report": _report(report),
+        "summary": _figures(figures.summary),
+        "by_aim": [{"title": a.title, **_figures(f)} for a, f in figures.by_aim],
+        "by_theme": [{"title": t.title, **_figures(f)} for t, f in figures.by_theme],
+        "trend": [{"label": p.label, "counts": counts} for p, counts in trend],
+        "exceptions": [_row(r) for r in figures.exceptions],
+        "deliverables": [_row(r) for r in figures.rows],
+        "evidence": _evidence_index(figures.rows),
+    }
 
-    def row(r: selectors.Row) -> dict:
-        d = r.deliverable
-        return {
-            "reference": d.reference,
-            "title": d.title,
-            "theme": d.theme.title,
-            "aims": [a.title for a in r.aims],
-            "owner": d.owner.display_name,
-            "owner_title": d.owner.job_title,
-            "lead_service": d.lead_service,
-            "due_date": d.due_date.isoformat() if d.due_date else None,
-            "status": r.status,
-            "status_label": r.status_label,
-            "percent": r.percent,
-            "direction": r.direction_label if r.direction else "",
-            "overdue": r.overdue,
-            "summary": _clip(d.period_achieved or ""),
-            "next_steps": _clip(d.period_next or ""),
-            "corrective_action": d.period_corrective or "",
-            "not_reviewed": d.period_state == ProgressUpdate.State.SUBMITTED,
-        }
 
-    rows = [row(r) for r in figures.rows]
-    update_ids = [r.deliverable.period_update_id for r in figures.rows if r.deliverable.period_update_id]
-    evidence = [
+def _organisation(organisation) -> dict:
+    return {
+        "name": organisation.name,
+        "address": organisation.address,
+        "email": organisation.email,
+        "telephone": organisation.telephone,
+    }
+
+
+def _strategy(strategy) -> dict:
+    return {
+        "title": strategy.title,
+        "aim_label": strategy.aim_label,
+        "aim_label_plural": strategy.aim_label_plural,
+        "theme_label": strategy.theme_label,
+        "theme_label_plural": strategy.theme_label_plural,
+        "cadence": strategy.get_cadence_display(),
+    }
+
+
+def _report(report: ProgressReport) -> dict:
+    return {
+        "committee": report.committee,
+        "meeting_date": report.meeting_date.isoformat(),
+        "title": report.title,
+        "report_of": report.report_of,
+        "reference_number": report.reference_number,
+        "wards_affected": report.wards_affected,
+        "executive_summary": report.executive_summary,
+        "recommendations": report.recommendations,
+        "reasons": report.reasons,
+        "other_options": report.other_options,
+        "consultation": report.consultation,
+        "implications": [[label, getattr(report, name)] for name, label in ProgressReport.IMPLICATIONS],
+        "contact_name": report.contact_name,
+        "contact_email": report.contact_email,
+        "contact_telephone": report.contact_telephone,
+        "marking": report.marking,
+        "scope": report.scope,
+        "include_submitted": report.include_submitted,
+    }
+
+
+def _row(r: selectors.Row) -> dict:
+    d = r.deliverable
+    return {
+        "reference": d.reference,
+        "title": d.title,
+        "theme": d.theme.title,
+        "aims": [a.title for a in r.aims],
+        "owner": d.owner.display_name,
+        "owner_title": d.owner.job_title,
+        "lead_service": d.lead_service,
+        "due_date": d.due_date.isoformat() if d.due_date else None,
+        "status": r.status,
+        "status_label": r.status_label,
+        "percent": r.percent,
+        "direction": r.direction_label if r.direction else "",
+        "overdue": r.overdue,
+        "summary": _clip(d.period_achieved or ""),
+        "next_steps": _clip(d.period_next or ""),
+        "corrective_action": d.period_corrective or "",
+        "not_reviewed": d.period_state == ProgressUpdate.State.SUBMITTED,
+    }
+
+
+def _evidence_index(rows: list[selectors.Row]) -> list[dict]:
+    """The evidence behind the period's counted updates, by deliverable reference, for Appendix B."""
+    update_ids = [r.deliverable.period_update_id for r in rows if r.deliverable.period_update_id]
+    return [
         {
             "reference": e.update.deliverable.reference,
             "kind": e.get_kind_display(),
@@ -89,54 +151,6 @@ def snapshot_build(*, report: ProgressReport, today=None) -> dict:
         .select_related("update__deliverable")
         .order_by("update__deliverable__reference", "created_at", "pk")
     ]
-    return {
-        "version": 1,
-        "generated_at": timezone.now().isoformat(),
-        "as_at": figures.as_at.isoformat(),
-        "organisation": {
-            "name": organisation.name,
-            "address": organisation.address,
-            "email": organisation.email,
-            "telephone": organisation.telephone,
-        },
-        "strategy": {
-            "title": strategy.title,
-            "aim_label": strategy.aim_label,
-            "aim_label_plural": strategy.aim_label_plural,
-            "theme_label": strategy.theme_label,
-            "theme_label_plural": strategy.theme_label_plural,
-            "cadence": strategy.get_cadence_display(),
-        },
-        "period": {"label": period.label, "start": period.start_date.isoformat(), "end": period.end_date.isoformat()},
-        "previous_period": figures.previous.label if figures.previous else None,
-        "report": {
-            "committee": report.committee,
-            "meeting_date": report.meeting_date.isoformat(),
-            "title": report.title,
-            "report_of": report.report_of,
-            "reference_number": report.reference_number,
-            "wards_affected": report.wards_affected,
-            "executive_summary": report.executive_summary,
-            "recommendations": report.recommendations,
-            "reasons": report.reasons,
-            "other_options": report.other_options,
-            "consultation": report.consultation,
-            "implications": [[label, getattr(report, name)] for name, label in ProgressReport.IMPLICATIONS],
-            "contact_name": report.contact_name,
-            "contact_email": report.contact_email,
-            "contact_telephone": report.contact_telephone,
-            "marking": report.marking,
-            "scope": report.scope,
-            "include_submitted": report.include_submitted,
-        },
-        "summary": _figures(figures.summary),
-        "by_aim": [{"title": a.title, **_figures(f)} for a, f in figures.by_aim],
-        "by_theme": [{"title": t.title, **_figures(f)} for t, f in figures.by_theme],
-        "trend": [{"label": p.label, "counts": counts} for p, counts in trend],
-        "exceptions": [row(r) for r in figures.exceptions],
-        "deliverables": rows,
-        "evidence": evidence,
-    }
 
 
 def executive_summary_default(*, strategy, period, today=None) -> str:

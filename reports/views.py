@@ -8,6 +8,7 @@ from django.utils.text import slugify
 
 from aims import rules
 from aims.models import Deliverable, Strategy
+from aims.rag import RAG_TABLE
 from aims.selectors import strategy_list
 from core.page_cache import cached_body
 from reports import charts, selectors
@@ -76,7 +77,7 @@ def _dashboard_context(request: HttpRequest, strategy, periods, period) -> dict:
         "period": period,
         "figures": figures,
         "summary": figures.summary,
-        "rag_items": [(key, selectors.RAG_LABELS[key], figures.summary.counts[key]) for key in selectors.RAG_KEYS],
+        "rag_items": [(status.key, status.label, figures.summary.counts[status.key]) for status in RAG_TABLE],
         "furthest_behind": figures.furthest_behind,
         "trend": trend,
         "open_period": open_period,
@@ -93,21 +94,13 @@ def _dashboard_context(request: HttpRequest, strategy, periods, period) -> dict:
         "table_rows": table_rows,
         "querystring_without_page": query.urlencode(),
         "period_query": f"period={period.pk}",
-        "charts": {
-            "summary": charts.rag_bar(
-                figures.summary.counts, title=f"Deliverables by RAG status, {period.label}", chart_id="chart-summary"
-            ),
-            "aims": charts.percent_bars(
-                [(aim.title, f.percent_complete) for aim, f in figures.by_aim],
-                title=f"Percent complete by {strategy.aim_label.lower()}, {period.label}",
-                chart_id="chart-aims",
-            ),
-            "trend": charts.trend_stacked(
-                [(p.label, counts) for p, counts in trend],
-                title="RAG status across reporting periods",
-                chart_id="chart-trend",
-            ),
-        },
+        "charts": charts.progress_charts(
+            period_label=period.label,
+            aim_label=strategy.aim_label,
+            counts=figures.summary.counts,
+            aims=[(aim.title, f.percent_complete) for aim, f in figures.by_aim],
+            trend=[(p.label, counts) for p, counts in trend],
+        ),
     }
 
 

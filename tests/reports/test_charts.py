@@ -391,3 +391,24 @@ def test_unknown_status_or_negative_count_is_refused():
         rag_bar({"red": -1}, title="T", chart_id="c")
     with pytest.raises(ValueError, match="finite"):
         percent_bars([("A", float("nan"))], title="T", chart_id="c")
+
+
+def test_the_progress_charts_are_specified_once_for_the_dashboard_and_the_report():
+    data = {
+        "period_label": "April to September 2026",
+        "aim_label": "Priority",
+        "counts": COUNTS,
+        "aims": AIMS,
+        "trend": [("April to September 2026", COUNTS)],
+    }
+    specs = charts.progress_chart_specs(**data)
+    assert [(s.key, s.chart_id, s.title) for s in specs] == [
+        ("summary", "chart-summary", "Deliverables by RAG status, April to September 2026"),
+        ("aims", "chart-aims", "Percent complete by priority, April to September 2026"),
+        ("trend", "chart-trend", "RAG status across reporting periods"),
+    ]
+    drawn = charts.progress_charts(**data)
+    assert list(drawn) == ["summary", "aims", "trend"]
+    assert drawn["summary"] == rag_bar(COUNTS, title=specs[0].title, chart_id="chart-summary")
+    assert drawn["aims"] == percent_bars(AIMS, title=specs[1].title, chart_id="chart-aims")
+    assert drawn["trend"] == trend_stacked(data["trend"], title=specs[2].title, chart_id="chart-trend")

@@ -14,8 +14,9 @@ from aims.models import RAG, ProgressUpdate, ReportingPeriod
 from reports import generation, services, versions
 from reports.forms import ProgressReportForm
 from reports.models import ProgressReport, ReportVersion
-from reports.pdf import FetchRefused, portal_url_fetcher
+from reports.pdf import FetchRefused, portal_url_fetcher, report_html
 from reports.scheduled import reminders_send, roll_over_and_draft_reports
+from reports.snapshot import snapshot_build
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -184,6 +185,17 @@ def test_generated_pdf_has_the_committee_layout_figures_and_tags(strategy, close
     fonts = subprocess.run(["pdffonts", version.pdf.path], capture_output=True, text=True, check=True).stdout
     font_rows = fonts.splitlines()[2:]
     assert font_rows and all(" yes " in row for row in font_rows)  # every font embedded
+
+
+def test_the_dashboard_and_the_report_draw_the_same_charts(client, strategy, closed_period, progress, clerk,
+                                                          board_member):  # fmt: skip
+    report = make_report(strategy, closed_period, clerk, include_submitted=True)  # counts what the dashboard counts
+    html = report_html(snapshot_build(report=report))
+    client.force_login(board_member)
+    page = client.get(reverse("reports:dashboard", args=[strategy.slug]), {"period": closed_period.pk})
+    assert list(page.context["charts"]) == ["summary", "aims", "trend"]
+    for chart in page.context["charts"].values():
+        assert chart in html
 
 
 def test_issued_version_never_changes_and_regenerating_makes_a_new_one(strategy, closed_period, progress, clerk):

@@ -1,0 +1,48 @@
+"""The portal's template tags: ``{% load portal %}``.
+
+``{% rag_tag status %}`` and ``{% update_state_tag state %}`` draw a status as a GOV.UK tag, named in words so
+colour is never the only signal; names and classes come from the tables in aims/rag.py and
+aims/update_states.py. ``{% rag_statuses %}`` and ``|count_of`` let a table have one column per status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from aims.rag import BY_KEY, RAG_TABLE, RagStatus, rag_status
+from aims.update_states import update_state
+
+register = template.Library()
+
+
+@register.simple_tag
+def rag_tag(key: object, pdf: bool = False) -> SafeString:
+    """A RAG status as a tag; blank or unknown is "No update". ``pdf=True``: the committee PDF's bold text."""
+    status = rag_status(key)
+    if pdf:
+        return format_html('<span class="rag {}">{}</span>', status.pdf_class, status.label)
+    return format_html('<strong class="govuk-tag app-rag {}">{}</strong>', status.css_class, status.label)
+
+
+@register.simple_tag
+def update_state_tag(key: str) -> SafeString:
+    """Where a deliverable's update stands, on the officer's home page."""
+    state = update_state(key)
+    classes = " ".join(c for c in ("govuk-tag", "app-state", f"app-state--{state.key}", state.tag_class) if c)
+    return format_html('<strong class="{}">{}</strong>', classes, state.label)
+
+
+@register.simple_tag
+def rag_statuses(*keys: str) -> list[RagStatus]:
+    """``{% rag_statuses as statuses %}``: every status in table order; or only those named, in that order."""
+    return [BY_KEY[key] for key in keys] if keys else list(RAG_TABLE)
+
+
+@register.filter
+def count_of(counts: Mapping[str, int], status: RagStatus) -> int:
+    """``{{ counts|count_of:status }}``: the count for one status from a mapping of status keys to counts."""
+    return counts.get(status.key, 0)
