@@ -11,14 +11,11 @@ from django.conf import settings
 
 LIMIT = 60
 APPS = ["strategy_portal", "operations", "reports", "aims", "principles", "accounts", "core"]
+# Demo data is exempt (issue #13: "demo data and migrations aside"): it is a long, flat script of a storyline.
+EXEMPT = {"aims/demo.py"}
 # Longer than the limit before it was set; to be split, by whoever next works in them.
 KNOWN_LONG = {
-    "aims/demo.py:plan_deliverable": 90,
-    "aims/forms.py:__init__": 63,
-    "aims/strategy_io.py:_parse": 147,
-    "aims/strategy_io.py:strategy_export": 66,
     "aims/strategy_io.py:strategy_import": 89,
-    "aims/views.py:progress_update": 81,
 }
 
 
@@ -26,7 +23,7 @@ def function_lengths():
     root = Path(settings.BASE_DIR)
     for app in APPS:
         for path in sorted((root / app).rglob("*.py")):
-            if "migrations" in path.parts:
+            if "migrations" in path.parts or str(path.relative_to(root)) in EXEMPT:
                 continue
             for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
                 if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
