@@ -19,7 +19,7 @@ from django.utils import timezone
 from accounts.models import Membership, Role
 from aims.models import RAG, Deliverable, Evidence, Milestone, ProgressUpdate, ReportingPeriod, StagedUpload, Strategy
 from aims.rules import can_record_progress, can_review, review_conflict
-from aims.signals import strategy_changed
+from core import freshness
 from core.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ def period_status_on(start: dt.date, end: dt.date, today: dt.date) -> str:
     return ReportingPeriod.Status.UPCOMING
 
 
-@transaction.atomic
+@freshness.atomic
 def reporting_periods_generate(*, strategy: Strategy, today: dt.date | None = None) -> list[ReportingPeriod]:
     """Create the strategy's reporting periods from its cadence, from start to end date.
 
@@ -86,12 +86,13 @@ def reporting_periods_generate(*, strategy: Strategy, today: dt.date | None = No
                 deadline=end,
                 status=status,
             )
+            freshness.mark(strategy_wide=[strategy.pk])
         periods.append(period)
         start = end + dt.timedelta(days=1)
     return periods
 
 
-@transaction.atomic
+@freshness.atomic
 def reporting_periods_roll_over(*, strategy: Strategy, today: dt.date | None = None) -> list[ReportingPeriod]:
     """Close the open period once its end date has passed and open the one containing today.
 
@@ -106,16 +107,18 @@ def reporting_periods_roll_over(*, strategy: Strategy, today: dt.date | None = N
         period.status = ReportingPeriod.Status.CLOSED
         period.save(update_fields=["status"])
         closed.append(period)
+    opened = None
     if not strategy.periods.filter(status=ReportingPeriod.Status.OPEN).exists():
-        current = strategy.periods.filter(start_date__lte=today, end_date__gte=today).first()
-        if current is not None:
-            current.status = ReportingPeriod.Status.OPEN
-            current.save(update_fields=["status"])
+        opened = strategy.periods.filter(start_date__lte=today, end_date__gte=today).first()
+        if opened is not None:
+            opened.status = ReportingPeriod.Status.OPEN
+            opened.save(update_fields=["status"])
     # Periods wholly in the past that were never opened are closed too, so nothing stays "upcoming" behind us.
-    strategy.periods.filter(status=ReportingPeriod.Status.UPCOMING, end_date__lt=today).update(
+    behind = strategy.periods.filter(status=ReportingPeriod.Status.UPCOMING, end_date__lt=today).update(
         status=ReportingPeriod.Status.CLOSED
     )
-    strategy_changed(strategy.pk)  # the bulk update above sends no signals
+    if closed or opened or behind:  # a day with nothing to roll over leaves every cached page as it is
+        freshness.mark(strategy_wide=[strategy.pk])
     return closed
 
 
@@ -182,7 +185,7 @@ class EvidenceInput:
     remove_ids: list[int] = field(default_factory=list)
 
 
-@transaction.atomic
+@freshness.atomic
 def progress_update_save(
     *,
     update: ProgressUpdate,
@@ -199,6 +202,7 @@ def progress_update_save(
     ConcurrentEditError is raised and nothing is written.
     """
     _check_can_edit(update=update, user=user)
+    deliverable = update.deliverable
     if update.pk:
         current = ProgressUpdate.objects.select_for_update().get(pk=update.pk)
         if current.version != expected_version:
@@ -236,6 +240,7 @@ def progress_update_save(
                 milestone.save(update_fields=["completed_on"])
     if evidence is not None:
         evidence_apply(update=update, evidence=evidence, user=user)
+    freshness.mark(strategies=[deliverable.strategy_id], deliverables=[deliverable.pk])
     if submit:
         transaction.on_commit(lambda: notify_update_submitted(update_id=update.pk, previous_state=previous_state))
     return update
@@ -255,6 +260,7 @@ def evidence_apply(*, update: ProgressUpdate, evidence: EvidenceInput, user) -> 
         )
     for note in evidence.notes:
         Evidence.objects.create(update=update, kind=Evidence.Kind.NOTE, note=note, added_by=user)
+    freshness.mark(deliverables=[update.deliverable_id])
 
 
 def evidence_attach_file(*, update: ProgressUpdate, source, checked, user) -> Evidence:
@@ -326,7 +332,7 @@ def staged_uploads_clean(*, older_than: dt.timedelta = dt.timedelta(days=1)) -> 
     return count
 
 
-@transaction.atomic
+@freshness.atomic
 def progress_update_review(*, update: ProgressUpdate, user, accept: bool, comment: str = "") -> ProgressUpdate:
     """Accept an update, or return it to the officer with a comment saying what to change."""
     if not can_review(user, update.deliverable.strategy):
@@ -345,6 +351,7 @@ def progress_update_review(*, update: ProgressUpdate, user, accept: bool, commen
     update.reviewed_at = timezone.now()
     update.version += 1
     update.save()
+    freshness.mark(strategies=[update.deliverable.strategy_id], deliverables=[update.deliverable_id])
     if not accept:
         transaction.on_commit(lambda: notify_update_returned(update_id=update.pk))
     return update
