@@ -233,11 +233,7 @@ def progress_update_save(
 
     if milestones_completed is not None:
         update.milestones_completed.set(milestones_completed)
-        today = timezone.localdate()
-        for milestone in milestones_completed:
-            if milestone.completed_on is None:
-                milestone.completed_on = today
-                milestone.save(update_fields=["completed_on"])
+        _milestones_complete(milestones_completed, user=user)
     if evidence is not None:
         evidence_apply(update=update, evidence=evidence, user=user)
     freshness.mark(strategies=[deliverable.strategy_id], deliverables=[deliverable.pk])
@@ -246,20 +242,37 @@ def progress_update_save(
     return update
 
 
+def _milestones_complete(milestones: list[Milestone], *, user) -> None:
+    """Date the newly completed milestones today: one UPDATE, and one INSERT of their history."""
+    newly = [m for m in milestones if m.completed_on is None]
+    if newly:
+        today = timezone.localdate()
+        Milestone.objects.filter(pk__in=[m.pk for m in newly]).update(completed_on=today)
+        for milestone in newly:
+            milestone.completed_on = today
+        Milestone.history.bulk_history_create(newly, update=True, default_user=user)
+
+
 def evidence_apply(*, update: ProgressUpdate, evidence: EvidenceInput, user) -> None:
     if evidence.remove_ids:
         for item in update.evidence.filter(pk__in=evidence.remove_ids):
             item.delete()  # the file itself stays on disk: the history still refers to it
     for source, checked in evidence.files:
         evidence_attach_file(update=update, source=source, checked=checked, user=user)
-    for title, url in evidence.links:
-        Evidence.objects.create(update=update, kind=Evidence.Kind.LINK, title=title, url=url, added_by=user)
-    for name, value, unit in evidence.figures:
-        Evidence.objects.create(
+    # Links, figures and notes in one INSERT, and their history in another.
+    items = [
+        Evidence(update=update, kind=Evidence.Kind.LINK, title=title, url=url, added_by=user)
+        for title, url in evidence.links
+    ]
+    items += [
+        Evidence(
             update=update, kind=Evidence.Kind.FIGURE, title=name, figure_value=value, figure_unit=unit, added_by=user
         )
-    for note in evidence.notes:
-        Evidence.objects.create(update=update, kind=Evidence.Kind.NOTE, note=note, added_by=user)
+        for name, value, unit in evidence.figures
+    ]
+    items += [Evidence(update=update, kind=Evidence.Kind.NOTE, note=note, added_by=user) for note in evidence.notes]
+    if items:
+        Evidence.history.bulk_history_create(Evidence.objects.bulk_create(items), default_user=user)
     freshness.mark(deliverables=[update.deliverable_id])
 
 
