@@ -52,11 +52,12 @@ def _link_marks(sender, instance, action, reverse, pk_set, **kwargs) -> dict:
     if sender is Contributors:
         if action == "pre_clear":  # pk_set is None for a clear: read who or what is leaving while it is there
             mine, theirs = ("user_id", "deliverable_id") if reverse else ("deliverable_id", "user_id")
-            pk_set = Contributors.objects.filter(**{mine: instance.pk}).values_list(theirs, flat=True)
+            pk_set = list(Contributors.objects.filter(**{mine: instance.pk}).values_list(theirs, flat=True))
         elif action not in ("post_add", "post_remove"):
             return {}
-        return {"deliverables": pk_set, "people": [instance.pk]} if reverse else {
-            "deliverables": [instance.pk], "people": pk_set}  # fmt: skip
+        if reverse:  # user.contributed_deliverables.add(...)
+            return {"deliverables": pk_set, "people": [instance.pk]}
+        return {"deliverables": [instance.pk], "people": pk_set}
     if action not in ("post_add", "post_remove", "post_clear"):
         return {}
     if sender is Theme.aims.through:  # the theme, or the aim for aim.themes.add(...): both have a strategy
