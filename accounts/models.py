@@ -1,6 +1,8 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+NAME_FIELDS = ("first_name", "last_name", "username")  # how a person is named on pages: a change is a rename
+
 
 class User(AbstractUser):
     """A person who signs in: officer, board member, clerk, strategy lead or administrator."""
@@ -19,6 +21,17 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def save(self, *args, **kwargs) -> None:
+        """A stale instance never writes back the home version it was loaded with (it is raised in SQL only, by
+        aims/data_versions.py); it is read again after the save, as request.user keys the home page."""
+        update_fields = kwargs.get("update_fields")
+        keep = not self._state.adding and (update_fields is None or "home_version" in update_fields)
+        if keep:
+            self.home_version = models.F("home_version")
+        super().save(*args, **kwargs)
+        if keep:
+            self.refresh_from_db(fields=["home_version"])
 
     @property
     def display_name(self) -> str:

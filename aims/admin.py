@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
+from aims.data_versions import people_on_deliverables, row_marks
 from aims.models import (
     Aim,
     Deliverable,
@@ -13,11 +14,27 @@ from aims.models import (
     Strategy,
     Theme,
 )
+from core.freshness import MarksAdmin
 from principles.models import DeliverablePrinciple
 
 
+class TreeMarks(MarksAdmin):
+    """What a row of the tree means for the cached pages (aims/data_versions.py), and, when a change moved it to
+    another strategy, that strategy too."""
+
+    def saved_marks(self, obj, stored) -> dict:
+        marks = row_marks(obj)
+        moved_from = getattr(stored, "strategy_id", None)
+        if moved_from not in (None, getattr(obj, "strategy_id", None)):
+            marks["strategy_wide"] = [*marks.get("strategy_wide", []), moved_from]
+        return marks
+
+    def deleted_marks(self, obj) -> dict:
+        return row_marks(obj, deleting=True)
+
+
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(TreeMarks, admin.ModelAdmin):
     list_display = ["name", "email", "telephone"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -35,7 +52,7 @@ class PeriodInline(admin.TabularInline):
 
 
 @admin.register(Strategy)
-class StrategyAdmin(SimpleHistoryAdmin):
+class StrategyAdmin(TreeMarks, SimpleHistoryAdmin):
     list_display = ["title", "organisation", "cadence", "status", "start_date", "end_date", "is_published"]
     list_filter = ["status", "cadence", "organisation", "is_published"]
     search_fields = ["title", "organisation__name"]
@@ -50,7 +67,7 @@ class StrategyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(SimpleHistoryAdmin):
+class ThemeAdmin(TreeMarks, SimpleHistoryAdmin):
     list_display = ["number", "title", "strategy"]
     list_filter = ["strategy"]
     search_fields = ["title", "vision"]
@@ -70,7 +87,7 @@ class DeliverablePrincipleInline(admin.TabularInline):
 
 
 @admin.register(Deliverable)
-class DeliverableAdmin(SimpleHistoryAdmin):
+class DeliverableAdmin(TreeMarks, SimpleHistoryAdmin):
     list_display = ["reference", "title", "strategy", "theme", "owner", "lead_service", "due_date", "is_active"]
     list_filter = ["strategy", "theme", "lead_service", "is_active"]
     search_fields = ["reference", "title", "owner__username", "owner__last_name", "lead_service"]
@@ -79,9 +96,15 @@ class DeliverableAdmin(SimpleHistoryAdmin):
     inlines = [MilestoneInline, DeliverablePrincipleInline]
     list_select_related = ["strategy", "theme", "owner"]
 
+    def saved_marks(self, obj, stored) -> dict:
+        marks = super().saved_marks(obj, stored)
+        if stored is not None:  # the previous owner, and the contributors before the form sets them
+            marks["people"] = [stored.owner_id, *people_on_deliverables([obj.pk])]
+        return marks
+
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(admin.ModelAdmin):
+class ReportingPeriodAdmin(TreeMarks, admin.ModelAdmin):
     list_display = ["label", "strategy", "start_date", "end_date", "deadline", "status"]
     list_filter = ["strategy", "status"]
     search_fields = ["label", "strategy__title"]
@@ -114,7 +137,7 @@ class EvidenceInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class ProgressUpdateAdmin(ReadOnlyAdminMixin, TreeMarks, SimpleHistoryAdmin):
     list_display = ["deliverable", "period", "rag_status", "percent_complete", "state", "author", "updated_at"]
     list_filter = ["period__strategy", "state", "rag_status"]
     search_fields = ["deliverable__reference", "deliverable__title", "author__username"]
@@ -123,7 +146,7 @@ class ProgressUpdateAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class EvidenceAdmin(ReadOnlyAdminMixin, TreeMarks, SimpleHistoryAdmin):
     list_display = ["__str__", "kind", "update", "added_by", "created_at"]
     list_filter = ["kind"]
     search_fields = ["title", "original_name", "url", "note"]

@@ -18,7 +18,7 @@ def navigation(request: HttpRequest) -> dict:
 def _single_organisation():
     """The council's name, when the portal holds only one council (a council's own deployment); else None and
     pages name it themselves. Read on every page, so kept in each process for a minute: organisations are added
-    by an administrator, and a change forgets it at once in the process that made it (aims/signals.py), within
+    by an administrator, and a change forgets it at once in the process that made it (aims/data_versions.py), within
     a minute in the others. Not in the shared cache: a round trip to Redis cost more than the query it saved."""
     global _single_organisation_memo
     memo = _single_organisation_memo

@@ -25,11 +25,11 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from accounts.models import Membership, Role, User
+from accounts.models import NAME_FIELDS, Membership, Role, User
 from aims.models import (
     CADENCE_MONTHS,
     RAG,
@@ -45,6 +45,7 @@ from aims.models import (
 )
 from aims.services import add_months, period_label, period_status_on
 from aims.strategy_io import strategy_import
+from core import freshness
 from principles.models import DeliverablePrinciple, Principle
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
@@ -837,19 +838,20 @@ def plan_deliverable(
 # Writing to the database
 
 
-def _upsert(model: type[models.Model], lookup: dict, values: dict) -> tuple[models.Model, bool]:
-    """Create the row, or update it only where a value differs, so a rerun writes nothing."""
+def _upsert(model: type[models.Model], lookup: dict, values: dict) -> tuple[models.Model, list[str]]:
+    """Create the row, or update it only where a value differs, so a rerun writes nothing. Returns the row and
+    the names of the fields changed in a row that was there already."""
     obj = model.objects.filter(**lookup).first()
     if obj is None:
         obj = model(**lookup, **values)
         obj.save()
-        return obj, True
+        return obj, []
     changed = [name for name, value in values.items() if getattr(obj, name) != value]
     if changed:
         for name in changed:
             setattr(obj, name, values[name])
         obj.save()
-    return obj, False
+    return obj, changed
 
 
 def _create_with_dated_history(obj: models.Model, *, stamps: dict, history_date: dt.datetime, user: User) -> None:
@@ -874,7 +876,7 @@ def _ensure_people(password: str) -> dict[str, User]:
     matches: dict[str, bool] = {}  # stored hash -> whether `password` matches it
     new_hash = ""
     for person in [*DEMO_LOGINS, *EXTRA_OFFICERS]:
-        user, _ = _upsert(
+        user, changed = _upsert(
             User,
             {"username": person.username},
             {
@@ -889,6 +891,8 @@ def _ensure_people(password: str) -> dict[str, User]:
                 "is_active": True,
             },
         )
+        if set(changed) & set(NAME_FIELDS):
+            freshness.mark(renamed=[user.pk])
         if user.password not in matches:
             matches[user.password] = check_password(password, user.password)
         if not matches[user.password]:
@@ -1031,7 +1035,7 @@ def load_demo(*, password: str, today: dt.date | None = None, stdout: TextIO | N
     if getattr(settings, "PRODUCTION", False):
         raise DemoRefused("The demo data is not loaded in production: it creates logins with a known password.")
     today = today or timezone.localdate()
-    with transaction.atomic():
+    with freshness.atomic():
         people = _ensure_people(password)
         _retire_leads_group()
         board = people["board"]
@@ -1065,6 +1069,8 @@ def load_demo(*, password: str, today: dt.date | None = None, stdout: TextIO | N
                     period = periods.get(planned.period.start)
                     if period is not None:
                         _save_update(deliverable, period, planned, people, board)
+            # Periods, roles, progress and evidence throughout: the strategy changes as a whole.
+            freshness.mark(strategy_wide=[strategy.pk])
             strategies.append(strategy)
             _say(stdout, f"Loaded {strategy.organisation.name}: {strategy.title}.")
         return demo_counts(strategies)

@@ -13,6 +13,13 @@ from aims import rag, update_states
 from aims.business_rules import UPDATE_ANSWER_RULES, CompleteMeans100, PercentInRange, RedNeedsCorrectiveAction
 
 
+def keep_stored_version(instance: models.Model, update_fields) -> None:
+    """Saving a row loaded earlier must not write back the data_version it was loaded with: the versions are
+    raised in SQL only (aims/data_versions.py), so a stale instance can never move one back."""
+    if not instance._state.adding and (update_fields is None or "data_version" in update_fields):
+        instance.data_version = models.F("data_version")
+
+
 class Organisation(models.Model):
     """The council. Its contact details appear on committee reports."""
 
@@ -76,6 +83,10 @@ class Strategy(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        keep_stored_version(self, kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
 
     @property
     def cadence_months(self) -> int:
@@ -168,6 +179,10 @@ class Deliverable(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
+
+    def save(self, *args, **kwargs) -> None:
+        keep_stored_version(self, kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         super().clean()

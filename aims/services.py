@@ -19,7 +19,7 @@ from aims.business_rules import CompleteMeans100, RedNeedsCorrectiveAction
 from aims.models import Deliverable, Evidence, Milestone, ProgressUpdate, ReportingPeriod, StagedUpload, Strategy
 from aims.rules import can_record_progress, can_review, review_conflict
 from aims.selectors import Recordable, recordable_period
-from aims.signals import strategy_changed
+from core import freshness
 from core.errors import DomainError
 from core.notifications import absolute_url, notify
 
@@ -56,7 +56,7 @@ def period_status_on(start: dt.date, end: dt.date, today: dt.date) -> str:
     return ReportingPeriod.Status.UPCOMING
 
 
-@transaction.atomic
+@freshness.atomic
 def reporting_periods_generate(*, strategy: Strategy, today: dt.date | None = None) -> list[ReportingPeriod]:
     """Create the strategy's reporting periods from its cadence, from start to end date.
 
@@ -87,12 +87,13 @@ def reporting_periods_generate(*, strategy: Strategy, today: dt.date | None = No
                 deadline=end,
                 status=status,
             )
+            freshness.mark(strategy_wide=[strategy.pk])
         periods.append(period)
         start = end + dt.timedelta(days=1)
     return periods
 
 
-@transaction.atomic
+@freshness.atomic
 def reporting_periods_roll_over(*, strategy: Strategy, today: dt.date | None = None) -> list[ReportingPeriod]:
     """Close the open period once its end date has passed and open the one containing today.
 
@@ -107,16 +108,18 @@ def reporting_periods_roll_over(*, strategy: Strategy, today: dt.date | None = N
         period.status = ReportingPeriod.Status.CLOSED
         period.save(update_fields=["status"])
         closed.append(period)
+    opened = None
     if not strategy.periods.filter(status=ReportingPeriod.Status.OPEN).exists():
-        current = strategy.periods.filter(start_date__lte=today, end_date__gte=today).first()
-        if current is not None:
-            current.status = ReportingPeriod.Status.OPEN
-            current.save(update_fields=["status"])
+        opened = strategy.periods.filter(start_date__lte=today, end_date__gte=today).first()
+        if opened is not None:
+            opened.status = ReportingPeriod.Status.OPEN
+            opened.save(update_fields=["status"])
     # Periods wholly in the past that were never opened are closed too, so nothing stays "upcoming" behind us.
-    strategy.periods.filter(status=ReportingPeriod.Status.UPCOMING, end_date__lt=today).update(
+    behind = strategy.periods.filter(status=ReportingPeriod.Status.UPCOMING, end_date__lt=today).update(
         status=ReportingPeriod.Status.CLOSED
     )
-    strategy_changed(strategy.pk)  # the bulk update above sends no signals
+    if closed or opened or behind:  # a day with nothing to roll over leaves every cached page as it is
+        freshness.mark(strategy_wide=[strategy.pk])
     return closed
 
 
@@ -197,7 +200,7 @@ class EvidenceInput:
     remove_ids: list[int] = field(default_factory=list)
 
 
-@transaction.atomic
+@freshness.atomic
 def progress_update_save(
     *,
     update: ProgressUpdate,
@@ -214,6 +217,7 @@ def progress_update_save(
     ConcurrentEditError is raised and nothing is written.
     """
     _check_can_edit(update=update, user=user)
+    deliverable = update.deliverable
     if update.pk:
         current = ProgressUpdate.objects.select_for_update().get(pk=update.pk)
         if current.version != expected_version:
@@ -246,16 +250,24 @@ def progress_update_save(
 
     if milestones_completed is not None:
         update.milestones_completed.set(milestones_completed)
-        today = timezone.localdate()
-        for milestone in milestones_completed:
-            if milestone.completed_on is None:
-                milestone.completed_on = today
-                milestone.save(update_fields=["completed_on"])
+        _milestones_complete(milestones_completed, user=user)
     if evidence is not None:
         evidence_apply(update=update, evidence=evidence, user=user)
+    freshness.mark(strategies=[deliverable.strategy_id], deliverables=[deliverable.pk])
     if submit:
         transaction.on_commit(lambda: notify_update_submitted(update_id=update.pk, previous_state=previous_state))
     return update
+
+
+def _milestones_complete(milestones: list[Milestone], *, user) -> None:
+    """Date the newly completed milestones today: one UPDATE, and one INSERT of their history."""
+    newly = [m for m in milestones if m.completed_on is None]
+    if newly:
+        today = timezone.localdate()
+        Milestone.objects.filter(pk__in=[m.pk for m in newly]).update(completed_on=today)
+        for milestone in newly:
+            milestone.completed_on = today
+        Milestone.history.bulk_history_create(newly, update=True, default_user=user)
 
 
 def evidence_apply(*, update: ProgressUpdate, evidence: EvidenceInput, user) -> None:
@@ -264,14 +276,21 @@ def evidence_apply(*, update: ProgressUpdate, evidence: EvidenceInput, user) -> 
             item.delete()  # the file itself stays on disk: the history still refers to it
     for source, checked in evidence.files:
         evidence_attach_file(update=update, source=source, checked=checked, user=user)
-    for title, url in evidence.links:
-        Evidence.objects.create(update=update, kind=Evidence.Kind.LINK, title=title, url=url, added_by=user)
-    for name, value, unit in evidence.figures:
-        Evidence.objects.create(
+    # Links, figures and notes in one INSERT, and their history in another.
+    items = [
+        Evidence(update=update, kind=Evidence.Kind.LINK, title=title, url=url, added_by=user)
+        for title, url in evidence.links
+    ]
+    items += [
+        Evidence(
             update=update, kind=Evidence.Kind.FIGURE, title=name, figure_value=value, figure_unit=unit, added_by=user
         )
-    for note in evidence.notes:
-        Evidence.objects.create(update=update, kind=Evidence.Kind.NOTE, note=note, added_by=user)
+        for name, value, unit in evidence.figures
+    ]
+    items += [Evidence(update=update, kind=Evidence.Kind.NOTE, note=note, added_by=user) for note in evidence.notes]
+    if items:
+        Evidence.history.bulk_history_create(Evidence.objects.bulk_create(items), default_user=user)
+    freshness.mark(deliverables=[update.deliverable_id])
 
 
 def evidence_attach_file(*, update: ProgressUpdate, source, checked, user) -> Evidence:
@@ -343,7 +362,7 @@ def staged_uploads_clean(*, older_than: dt.timedelta = dt.timedelta(days=1)) -> 
     return count
 
 
-@transaction.atomic
+@freshness.atomic
 def progress_update_review(*, update: ProgressUpdate, user, accept: bool, comment: str = "") -> ProgressUpdate:
     """Accept an update, or return it to the officer with a comment saying what to change."""
     if not can_review(user, update.deliverable.strategy):
@@ -362,6 +381,7 @@ def progress_update_review(*, update: ProgressUpdate, user, accept: bool, commen
     update.reviewed_at = timezone.now()
     update.version += 1
     update.save()
+    freshness.mark(strategies=[update.deliverable.strategy_id], deliverables=[update.deliverable_id])
     if not accept:
         transaction.on_commit(lambda: notify_update_returned(update_id=update.pk))
     return update

@@ -18,11 +18,13 @@ from typing import Any
 import yaml
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Q
 
+from aims.data_versions import row_marks
 from aims.models import Aim, Cadence, Deliverable, Milestone, Organisation, ReportingPeriod, Strategy, Theme
 from aims.services import reporting_periods_generate
+from core import freshness
 from principles.models import DeliverablePrinciple, Principle
 
 FORMAT = "digital-strategy-portal/1"
@@ -418,14 +420,20 @@ def _save(obj, place: str) -> None:
 
 
 def _upsert(model, place: str, lookup: dict, values: dict):
+    """The row, created or changed to hold `values`, and marked as changed (core/freshness.py) if it was."""
     obj = model.objects.filter(**lookup).first() or model(**lookup)
     changed = obj.pk is None
+    previous_owner = None
     for field, value in values.items():
         if getattr(obj, field, None) != value:
+            if field == "owner" and obj.pk:
+                previous_owner = obj.owner_id  # whose home no longer shows the deliverable
             setattr(obj, field, value)
             changed = True
     if changed:
         _save(obj, place)
+        freshness.mark(**row_marks(obj))
+        freshness.mark(people=[previous_owner])
     return obj
 
 
@@ -435,13 +443,16 @@ def strategy_import(*, data: Any) -> Strategy:
     doc = _parse(data)
     users = doc.pop("users")
     try:
-        with transaction.atomic():
+        with freshness.atomic():
             org_values = dict(doc["organisation"])
             organisation = _upsert(Organisation, "organisation", {"slug": org_values.pop("slug")}, org_values)
             strat_values = dict(doc["strategy"])
             strategy = _upsert(
                 Strategy, "strategy", {"slug": strat_values.pop("slug")}, {"organisation": organisation, **strat_values}
             )
+            # The strategy's row before any deliverable's: the order the versions are raised in at commit
+            # (aims/data_versions.py), so an import cannot deadlock with a progress save in the strategy.
+            list(Strategy.objects.select_for_update().filter(pk=strategy.pk).order_by().values_list("pk"))
             aims = {
                 a["number"]: _upsert(
                     Aim,
@@ -469,6 +480,7 @@ def strategy_import(*, data: Any) -> Strategy:
                 wanted = {aims[n].pk for n in t["aims"]}
                 if set(theme.aims.values_list("pk", flat=True)) != wanted:
                     theme.aims.set(wanted)
+                    freshness.mark(strategy_wide=[strategy.pk])
                 themes[t["number"]] = theme
             for d in doc["deliverables"]:
                 deliverable = _upsert(
@@ -489,8 +501,10 @@ def strategy_import(*, data: Any) -> Strategy:
                     },
                 )
                 wanted = {users[name].pk for name in d["contributors"]}
-                if set(deliverable.contributors.values_list("pk", flat=True)) != wanted:
+                current = set(deliverable.contributors.values_list("pk", flat=True))
+                if current != wanted:
                     deliverable.contributors.set(wanted)
+                    freshness.mark(deliverables=[deliverable.pk], people=current ^ wanted)
                 for j, link in enumerate(d["principles"]):
                     _upsert(
                         DeliverablePrinciple, f"{d['place']}.principles[{j}]",
@@ -507,9 +521,9 @@ def strategy_import(*, data: Any) -> Strategy:
                 # one-open-period rule holds at every step.
                 opening = [p["start_date"] for p in doc["periods"] if p["status"] == ReportingPeriod.Status.OPEN]
                 if opening:
-                    strategy.periods.filter(status=ReportingPeriod.Status.OPEN).exclude(start_date=opening[0]).update(
-                        status=ReportingPeriod.Status.CLOSED
-                    )
+                    closing = strategy.periods.filter(status=ReportingPeriod.Status.OPEN).exclude(start_date=opening[0])
+                    if closing.update(status=ReportingPeriod.Status.CLOSED):
+                        freshness.mark(strategy_wide=[strategy.pk])
                 for p in doc["periods"]:
                     values = {k: p[k] for k in ("label", "end_date", "deadline", "status")}
                     _upsert(ReportingPeriod, p["place"], {"strategy": strategy, "start_date": p["start_date"]}, values)

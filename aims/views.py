@@ -33,7 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return render_to_string("aims/includes/home_body.html", context, request=request)
 
     # Keyed on the person's home version, which any change to what the body shows raises (their deliverables and
-    # their progress, the strategies they work in, their roles: aims/signals.py), so a cached body costs no query
+    # their progress, the strategies they work in, their roles: aims/data_versions.py), so a cached body costs no query
     # of its own, and another officer's update does not evict it. An administrator sees every strategy.
     parts = ["home", user.pk, user.home_version, is_board_member]
     if user.is_superuser:
@@ -77,7 +77,7 @@ def deliverable_detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
 
     # Keyed on the deliverable's own version: raised by any change to it, its progress, or its strategy's
-    # structure and periods (aims/signals.py), but not by changes to the strategy's other deliverables.
+    # structure and periods (aims/data_versions.py), but not by changes to the strategy's other deliverables.
     page = cached(["deliverable", pk, deliverable.data_version, can_record], render_page)
     strategy = SimpleNamespace(
         **{**page["strategy"], "organisation": SimpleNamespace(name=page["strategy"]["organisation"])}

@@ -1,8 +1,9 @@
 """Caching of page bodies that many people read between changes.
 
-A key always holds the data_version of every strategy the body shows (raised by any change in it, see
-aims/signals.py), today's date, and whatever about the reader changes what they see; so a cached body is never
-older than the data. The cache is per process by default (LocMemCache) and shared when CACHE_URL is set.
+A key always holds the data versions of what the body shows (raised in the transaction of any change to it, by
+the marks writes make: core/freshness.py), today's date, and whatever about the reader changes what they see; so
+a cached body is never older than the data. The cache is per process by default (LocMemCache) and shared when
+CACHE_URL is set.
 
 A miss is computed once (single flight): the first reader takes a lock with cache.add and renders; readers who
 miss while it does wait for its body instead of all rendering the same thing at once. A reader who waits longer

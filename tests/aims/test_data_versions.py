@@ -1,11 +1,17 @@
-"""Data versions key the cached pages (aims/signals.py): every change a page shows must raise the version its
-body is keyed on, and nothing else should, so one officer's update does not evict every page of the strategy."""
+"""Data versions key the cached pages (aims/data_versions.py): every change a page shows must raise the version
+its body is keyed on, and nothing else should, so one officer's update does not evict every page of the strategy.
+
+Most changes here are made straight on the models (factories, .save()), as a writer that does not say what it
+changed would: the safety net (aims/signals.py) marks them. What a row cannot tell (a previous owner, a rename) is
+changed through the portal's own write paths; tests/aims/test_freshness.py walks each of those without the net."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from aims.models import Deliverable, Strategy
 from tests import factories
+from tests.admin_forms import admin_post
 
 
 def versions(*deliverables):
@@ -198,7 +204,7 @@ def homes(*people):
     ],
 )
 def test_a_change_raises_the_home_version_of_exactly_those_whose_home_shows_it(
-    change, expected, strategy, theme, open_period, officer, other_officer, board_member, other_strategy
+    change, expected, strategy, theme, open_period, officer, other_officer, board_member, other_strategy, client
 ):
     """The officer's home is keyed on User.home_version alone: a person whose home shows a change must see it
     at once, and nobody else's cached home should be evicted by it."""
@@ -221,9 +227,9 @@ def test_a_change_raises_the_home_version_of_exactly_those_whose_home_shows_it(
         factories.ProgressUpdateFactory(deliverable=theirs, period=open_period)
     elif change == "evidence_on_mine":
         factories.EvidenceFactory(update=update)
-    elif change == "handed_to_other_officer":
-        mine.owner = other_officer
-        mine.save()
+    elif change == "handed_to_other_officer":  # in the admin, which knows who owned it before
+        client.force_login(factories.UserFactory(is_superuser=True, is_staff=True))
+        admin_post(client, reverse("admin:aims_deliverable_change", args=[mine.pk]), owner=other_officer.pk)
     elif change == "contributor_removed":
         mine.contributors.remove(contributor)
     elif change == "contributors_cleared":
@@ -302,11 +308,13 @@ def test_a_renamed_person_shows_under_the_new_name_at_once(client, strategy, the
 
     before = homes(other_officer), versions(mine)
     officer.save(update_fields=["last_login"])
-    officer.save()  # saved unchanged
+    admin = Client()  # people are renamed by an administrator, in the admin
+    admin.force_login(factories.UserFactory(is_superuser=True, is_staff=True))
+    change = reverse("admin:accounts_user_change", args=[officer.pk])
+    admin_post(admin, change)  # saved unchanged
     assert (homes(other_officer), versions(mine)) == before
 
-    officer.last_name = "King"
-    officer.save()
+    admin_post(admin, change, last_name="King")
     assert "owner: Ada King" in client.get(reverse("home")).content.decode()
     assert "Ada King" in client.get(reverse("aims:deliverable_detail", args=[mine.pk])).content.decode()
 
@@ -318,9 +326,19 @@ def test_version_bumps_lock_strategies_then_deliverables_then_people(pair, strat
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from aims.signals import deliverables_changed, strategy_changed
+    from core import freshness
 
-    for bump in (lambda: deliverables_changed([pair[0].pk]), lambda: strategy_changed(strategy.pk)):
+    def both():
+        with freshness.atomic():
+            freshness.mark(people=[pair[1].owner_id])
+            freshness.mark(deliverables=[pair[0].pk])
+            freshness.mark(strategy_wide=[strategy.pk])
+
+    for bump in (
+        lambda: freshness.mark(deliverables=[pair[0].pk]),
+        lambda: freshness.mark(strategy_wide=[strategy.pk]),
+        both,
+    ):
         with CaptureQueriesContext(connection) as ctx:
             bump()
         tables = [q["sql"].split('"')[1] for q in ctx.captured_queries if q["sql"].startswith("UPDATE")]
