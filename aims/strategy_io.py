@@ -437,98 +437,108 @@ def _upsert(model, place: str, lookup: dict, values: dict):
     return obj
 
 
+def _import_header(doc: dict) -> Strategy:
+    org_values = dict(doc["organisation"])
+    organisation = _upsert(Organisation, "organisation", {"slug": org_values.pop("slug")}, org_values)
+    strat_values = dict(doc["strategy"])
+    strategy = _upsert(
+        Strategy, "strategy", {"slug": strat_values.pop("slug")}, {"organisation": organisation, **strat_values}
+    )
+    # The strategy's row before any deliverable's: the order the versions are raised in at commit
+    # (aims/data_versions.py), so an import cannot deadlock with a progress save in the strategy.
+    list(Strategy.objects.select_for_update().filter(pk=strategy.pk).order_by().values_list("pk"))
+    return strategy
+
+
+def _import_numbered(model, rows: list[dict], strategy: Strategy, fields: list[str]) -> dict:
+    return {
+        row["number"]: _upsert(
+            model, row["place"], {"strategy": strategy, "number": row["number"]}, {f: row[f] for f in fields}
+        )
+        for row in rows
+    }
+
+
+def _import_themes(doc: dict, strategy: Strategy, aims: dict) -> dict:
+    themes = {}
+    for t in doc["themes"]:
+        theme = _upsert(
+            Theme, t["place"], {"strategy": strategy, "number": t["number"]},
+            {"title": t["title"], "vision": t["vision"], "expected_outcomes": t["expected_outcomes"]},
+        )  # fmt: skip
+        wanted = {aims[n].pk for n in t["aims"]}
+        if set(theme.aims.values_list("pk", flat=True)) != wanted:
+            theme.aims.set(wanted)
+            freshness.mark(strategy_wide=[strategy.pk])
+        themes[t["number"]] = theme
+    return themes
+
+
+def _import_deliverable(d: dict, strategy: Strategy, themes: dict, principles: dict, users: dict) -> None:
+    deliverable = _upsert(
+        Deliverable,
+        d["place"],
+        {"strategy": strategy, "reference": d["reference"]},
+        {
+            "title": d["title"],
+            "description": d["description"],
+            "expected_outcome": d["expected_outcome"],
+            "theme": themes[d["theme"]],
+            "owner": users[d["owner"]],
+            "lead_service": d["lead_service"],
+            "start_date": d["start_date"],
+            "due_date": d["due_date"],
+            "weight": d["weight"],
+            "is_active": d["is_active"],
+        },
+    )
+    wanted = {users[name].pk for name in d["contributors"]}
+    current = set(deliverable.contributors.values_list("pk", flat=True))
+    if current != wanted:
+        deliverable.contributors.set(wanted)
+        freshness.mark(deliverables=[deliverable.pk], people=current ^ wanted)
+    for j, link in enumerate(d["principles"]):
+        _upsert(
+            DeliverablePrinciple, f"{d['place']}.principles[{j}]",
+            {"deliverable": deliverable, "principle": principles[link["number"]]}, {"note": link["note"]},
+        )  # fmt: skip
+    for j, ms in enumerate(d["milestones"]):
+        _upsert(
+            Milestone, f"{d['place']}.milestones[{j}]",
+            {"deliverable": deliverable, "title": ms["title"]},
+            {"due_date": ms["due_date"], "completed_on": ms["completed_on"]},
+        )  # fmt: skip
+
+
+def _import_periods(doc: dict, strategy: Strategy) -> None:
+    if not doc["periods"]:
+        reporting_periods_generate(strategy=strategy)
+        return
+    # Close the currently open period first if the document opens another, so the one-open-period rule holds at
+    # every step.
+    opening = [p["start_date"] for p in doc["periods"] if p["status"] == ReportingPeriod.Status.OPEN]
+    if opening:
+        closing = strategy.periods.filter(status=ReportingPeriod.Status.OPEN).exclude(start_date=opening[0])
+        if closing.update(status=ReportingPeriod.Status.CLOSED):
+            freshness.mark(strategy_wide=[strategy.pk])
+    for p in doc["periods"]:
+        values = {k: p[k] for k in ("label", "end_date", "deadline", "status")}
+        _upsert(ReportingPeriod, p["place"], {"strategy": strategy, "start_date": p["start_date"]}, values)
+
+
 def strategy_import(*, data: Any) -> Strategy:
     """Create or update a strategy from a document (see module docstring). All or nothing."""
-
     doc = _parse(data)
     users = doc.pop("users")
     try:
         with freshness.atomic():
-            org_values = dict(doc["organisation"])
-            organisation = _upsert(Organisation, "organisation", {"slug": org_values.pop("slug")}, org_values)
-            strat_values = dict(doc["strategy"])
-            strategy = _upsert(
-                Strategy, "strategy", {"slug": strat_values.pop("slug")}, {"organisation": organisation, **strat_values}
-            )
-            # The strategy's row before any deliverable's: the order the versions are raised in at commit
-            # (aims/data_versions.py), so an import cannot deadlock with a progress save in the strategy.
-            list(Strategy.objects.select_for_update().filter(pk=strategy.pk).order_by().values_list("pk"))
-            aims = {
-                a["number"]: _upsert(
-                    Aim,
-                    a["place"],
-                    {"strategy": strategy, "number": a["number"]},
-                    {"title": a["title"], "description": a["description"]},
-                )  # fmt: skip
-                for a in doc["aims"]
-            }
-            principles = {
-                p["number"]: _upsert(
-                    Principle,
-                    p["place"],
-                    {"strategy": strategy, "number": p["number"]},
-                    {"title": p["title"], "description": p["description"]},
-                )  # fmt: skip
-                for p in doc["principles"]
-            }
-            themes = {}
-            for t in doc["themes"]:
-                theme = _upsert(
-                    Theme, t["place"], {"strategy": strategy, "number": t["number"]},
-                    {"title": t["title"], "vision": t["vision"], "expected_outcomes": t["expected_outcomes"]},
-                )  # fmt: skip
-                wanted = {aims[n].pk for n in t["aims"]}
-                if set(theme.aims.values_list("pk", flat=True)) != wanted:
-                    theme.aims.set(wanted)
-                    freshness.mark(strategy_wide=[strategy.pk])
-                themes[t["number"]] = theme
+            strategy = _import_header(doc)
+            aims = _import_numbered(Aim, doc["aims"], strategy, ["title", "description"])
+            principles = _import_numbered(Principle, doc["principles"], strategy, ["title", "description"])
+            themes = _import_themes(doc, strategy, aims)
             for d in doc["deliverables"]:
-                deliverable = _upsert(
-                    Deliverable,
-                    d["place"],
-                    {"strategy": strategy, "reference": d["reference"]},
-                    {
-                        "title": d["title"],
-                        "description": d["description"],
-                        "expected_outcome": d["expected_outcome"],
-                        "theme": themes[d["theme"]],
-                        "owner": users[d["owner"]],
-                        "lead_service": d["lead_service"],
-                        "start_date": d["start_date"],
-                        "due_date": d["due_date"],
-                        "weight": d["weight"],
-                        "is_active": d["is_active"],
-                    },
-                )
-                wanted = {users[name].pk for name in d["contributors"]}
-                current = set(deliverable.contributors.values_list("pk", flat=True))
-                if current != wanted:
-                    deliverable.contributors.set(wanted)
-                    freshness.mark(deliverables=[deliverable.pk], people=current ^ wanted)
-                for j, link in enumerate(d["principles"]):
-                    _upsert(
-                        DeliverablePrinciple, f"{d['place']}.principles[{j}]",
-                        {"deliverable": deliverable, "principle": principles[link["number"]]}, {"note": link["note"]},
-                    )  # fmt: skip
-                for j, ms in enumerate(d["milestones"]):
-                    _upsert(
-                        Milestone, f"{d['place']}.milestones[{j}]",
-                        {"deliverable": deliverable, "title": ms["title"]},
-                        {"due_date": ms["due_date"], "completed_on": ms["completed_on"]},
-                    )  # fmt: skip
-            if doc["periods"]:
-                # Close the currently open period first if the document opens another, so the
-                # one-open-period rule holds at every step.
-                opening = [p["start_date"] for p in doc["periods"] if p["status"] == ReportingPeriod.Status.OPEN]
-                if opening:
-                    closing = strategy.periods.filter(status=ReportingPeriod.Status.OPEN).exclude(start_date=opening[0])
-                    if closing.update(status=ReportingPeriod.Status.CLOSED):
-                        freshness.mark(strategy_wide=[strategy.pk])
-                for p in doc["periods"]:
-                    values = {k: p[k] for k in ("label", "end_date", "deadline", "status")}
-                    _upsert(ReportingPeriod, p["place"], {"strategy": strategy, "start_date": p["start_date"]}, values)
-            else:
-                reporting_periods_generate(strategy=strategy)
+                _import_deliverable(d, strategy, themes, principles, users)
+            _import_periods(doc, strategy)
     except IntegrityError as exc:
         raise StrategyImportError([("document", f"it conflicts with data already in the portal ({exc})")]) from exc
     return strategy

@@ -98,14 +98,9 @@ def draft(w, *, submit=False, evidence=None, milestones=None):
     update = update or services.progress_update_start(deliverable=w.mine, period=w.period, user=w.officer)
     return lambda: services.progress_update_save(
         update=update,
-        values={
-            "rag_status": "green",
-            "percent_complete": 40,
-            "achieved": "Launched.",
-            "next_steps": "More.",
-            "risks_issues": "",
-            "corrective_action": "",
-        },
+        answers=services.ProgressAnswers(
+            rag_status="green", percent_complete=40, achieved="Launched.", next_steps="More."
+        ),
         user=w.officer,
         expected_version=update.version,
         submit=submit,
@@ -363,8 +358,9 @@ def test_draft_save_through_the_form_updates_the_strategy_row_once(world, client
     client.force_login(world.officer)
     data = {"version": "0", "rag_status": "green", "percent_complete": "40", "achieved": "Launched.",
             "next_steps": "More.", "risks_issues": "", "corrective_action": "", "action": "draft",
-            "link_title_1": "Minutes", "link_url_1": "https://example.gov.uk/minutes", "link_title_2": "Survey",
-            "link_url_2": "https://example.gov.uk/survey", "note": "On the shared drive.",
+            "links-TOTAL_FORMS": "2", "links-INITIAL_FORMS": "0", "figures-TOTAL_FORMS": "2",
+            "figures-INITIAL_FORMS": "0", "links-0-title": "Minutes", "links-0-url": "https://example.gov.uk/minutes",
+            "links-1-title": "Survey", "links-1-url": "https://example.gov.uk/survey", "note": "On the shared drive.",
             "milestones_completed": [str(m1.pk), str(m2.pk)]}  # fmt: skip
     before = snapshot()
     with CaptureQueriesContext(connection) as ctx:
