@@ -36,8 +36,13 @@ def constraint_messages(update) -> list[str]:
 
 
 def save(update, officer, *, submit, **values):
+    answers = {f: getattr(update, f) for f in services.UPDATE_FIELDS} | values
     return services.progress_update_save(
-        update=update, values=values, user=officer, expected_version=update.version, submit=submit
+        update=update,
+        answers=services.ProgressAnswers(**answers),
+        user=officer,
+        expected_version=update.version,
+        submit=submit,
     )
 
 
