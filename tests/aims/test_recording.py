@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from aims import recording, selectors, services
+from aims.business_rules import RedNeedsCorrectiveAction
 from aims.evidence_files import check_evidence_file
 from aims.models import RAG, Evidence, ProgressUpdate, StagedUpload
 from aims.selectors import Recordable
@@ -146,7 +147,7 @@ def test_red_cannot_be_submitted_without_a_corrective_action(deliverable, open_p
     red = services.ProgressAnswers(rag_status=RAG.RED, percent_complete=20, achieved="Late")
     result = record(update, officer, answers=red, submit=True)
     assert not result.saved and not result.files_kept
-    assert result.error == "Enter the corrective action for a red status before submitting."
+    assert result.error == RedNeedsCorrectiveAction.message
     assert not ProgressUpdate.objects.exists()
 
 

@@ -19,6 +19,7 @@ from aims.models import RAG, ProgressUpdate, ReportingPeriod
 from aims.services import notify_update_returned, notify_update_submitted
 from reports.scheduled import draft_report_for, reminders_send
 from tests import factories
+from tests.aims.test_progress_views import ROWS
 
 pytestmark = pytest.mark.django_db
 BASE = "https://portal.example.gov.uk"
@@ -199,7 +200,7 @@ def test_a_mail_outage_never_undoes_a_submitted_update(client, work, people, ope
     settings.EMAIL_BACKEND = "tests.core.test_notifications.DownBackend"
     client.force_login(people["officer"])
     answers = {"version": "1", "rag_status": "green", "percent_complete": "60", "achieved": "Pilot live.",
-               "action": "submit"}  # fmt: skip
+               "action": "submit", **ROWS}  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("aims:progress_update", args=[deliverable.pk, open_period.pk]), answers)
     assert response.status_code == 302
