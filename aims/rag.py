@@ -17,7 +17,8 @@ AMBER = "amber"
 GREEN = "green"
 COMPLETE = "complete"
 NOT_STARTED = "not_started"
-NO_UPDATE = "no_update"  # never stored: what the figures say when no counted update says anything
+AWAITING_REVIEW = "awaiting_review"  # never stored: an update was submitted but is not counted (not reviewed yet)
+NO_UPDATE = "no_update"  # never stored: what the figures say when no update says anything
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,9 @@ class RagStatus:
 #   green        #00703c  6.21:1  (GOV.UK green)
 #   complete     #1d70b8  5.17:1  (GOV.UK blue)
 #   not started  #505a5f  7.07:1  (GOV.UK dark grey)
+#   awaiting     #4c2c92 10.07:1  (GOV.UK purple)
 #   no update    #b1b4b6  2.08:1  fails on its own, so it is always drawn with a #505a5f outline (7.07:1)
-# Text on a fill: white on red 4.86, green 6.21, blue 5.17, dark grey 7.07; #0b0c0c on amber 5.81, light grey 9.40.
+# Text on a fill: white on red 4.86, green 6.21, blue 5.17, dark grey 7.07, purple 10.07; #0b0c0c on amber 5.81, light grey 9.40.
 RAG_TABLE: tuple[RagStatus, ...] = (
     RagStatus(
         RED, "Red", "Off track: it needs intervention. Say what the corrective action is.",
@@ -68,7 +70,12 @@ RAG_TABLE: tuple[RagStatus, ...] = (
         "#505a5f", "#ffffff", "", "app-rag--not-started", None, True,
     ),
     RagStatus(
-        NO_UPDATE, "No update", "No counted update says anything for the period.",
+        AWAITING_REVIEW, "Awaiting review",
+        "An update was submitted but the Digital Board has not reviewed it yet, so these figures do not count it.",
+        "#4c2c92", "#ffffff", "", "govuk-tag--purple", None, False,
+    ),
+    RagStatus(
+        NO_UPDATE, "No update", "No update was submitted for the period.",
         "#b1b4b6", "#0b0c0c", "#505a5f", "app-rag--none", None, False,
     ),
 )  # fmt: skip

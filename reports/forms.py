@@ -1,14 +1,46 @@
+import datetime as dt
+
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Fixed, Fluid, Layout, Size
 from django import forms
+from django.core.exceptions import ValidationError
 
+from reports.drafting import DRAFTED_FIELDS, mark_field
 from reports.models import ProgressReport
 
 TEXT_FIELDS = ["executive_summary", "recommendations", "reasons", "other_options", "consultation"]
 IMPLICATION_FIELDS = [name for name, _ in ProgressReport.IMPLICATIONS]
 
 
+class MeetingDateField(DateInputField):
+    """The GOV.UK date input (day, month, year) for the date of the meeting, with the Design System's messages."""
+
+    NAME = "Date of meeting"
+
+    def __init__(self, **kwargs):
+        super().__init__(require_all_fields=False, **kwargs)
+        self.error_messages["required"] = f"Enter the {self.NAME.lower()}"
+        self.error_messages["incomplete"] = f"{self.NAME} must include a day, month and year"
+        for part, field in zip(("day", "month", "year"), self.fields, strict=True):
+            field.error_messages["incomplete"] = f"{self.NAME} must include a {part}"
+            field.validators = []  # a non-number is caught below, in the message the Design System uses
+
+    def compress(self, data_list):
+        if not data_list or not all(data_list):
+            return None
+        day, month, year = (str(value).strip() for value in data_list)
+        try:
+            if len(year) != 4:
+                raise ValueError
+            return dt.date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValidationError(f"{self.NAME} must be a real date", code="invalid") from None
+
+
 class ProgressReportForm(forms.ModelForm):
+    meeting_date = MeetingDateField(label="Date of meeting", help_text="For example, 8 12 2026")
+
     class Meta:
         model = ProgressReport
         fields = [
@@ -17,7 +49,6 @@ class ProgressReportForm(forms.ModelForm):
             "scope", "include_submitted",
         ]  # fmt: skip
         widgets = {
-            "meeting_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "scope": forms.RadioSelect,
             **{name: forms.Textarea(attrs={"rows": 5}) for name in TEXT_FIELDS},
             **{name: forms.Textarea(attrs={"rows": 2}) for name in IMPLICATION_FIELDS},
@@ -27,11 +58,11 @@ class ProgressReportForm(forms.ModelForm):
             "executive_summary": "Drafted from the period's figures. Edit it as you need. Leave a blank line "
             "between paragraphs: each paragraph is numbered (1.1, 1.2 …).",
             "recommendations": "One paragraph per recommendation.",
-            "meeting_date": "For example 8 December 2026.",
+            "include_submitted": "Count updates submitted to the Digital Board that it has not reviewed yet. "
+            "Leave this unticked to report only what the board has accepted, as the dashboard does.",
         }
         error_messages = {
             "committee": {"required": "Enter the committee name"},
-            "meeting_date": {"required": "Enter the date of the meeting", "invalid": "Enter a real date"},
             "title": {"required": "Enter the report title"},
             "report_of": {"required": "Enter who the report is of (officer and job title)"},
             "executive_summary": {"required": "Enter the executive summary"},
@@ -44,6 +75,8 @@ class ProgressReportForm(forms.ModelForm):
 
     def __init__(self, *args, strategy, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in DRAFTED_FIELDS:  # what each drafted text started from (reports/drafting.py)
+            self.fields[mark_field(name)] = forms.CharField(widget=forms.HiddenInput, required=False)
         self.fields["period"].queryset = strategy.periods.exclude(status="upcoming").order_by("-start_date")
         self.fields["period"].empty_label = None
         self.fields["scope"].choices = ProgressReport.Scope.choices
@@ -55,8 +88,18 @@ class ProgressReportForm(forms.ModelForm):
         self.helper.layout = Layout(
             Fieldset(
                 Field("period"),
+                Field.checkbox("include_submitted"),
+                legend="What the report covers",
+                legend_size=Size.MEDIUM,
+            )
+        )
+        # The rest of the form, after the choices and "Update the drafted text" (templates/reports/report_form.html).
+        self.sections_helper = FormHelper()
+        self.sections_helper.form_tag = False
+        self.sections_helper.layout = Layout(
+            Fieldset(
                 Field.text("committee", field_width=Fluid.TWO_THIRDS),
-                Field.text("meeting_date", field_width=Fixed.TEN),
+                Field("meeting_date"),
                 Field.text("title"),
                 Field.text("report_of", field_width=Fluid.TWO_THIRDS),
                 Field.text("reference_number", field_width=Fixed.TEN),
@@ -77,5 +120,10 @@ class ProgressReportForm(forms.ModelForm):
                 legend_size=Size.MEDIUM,
             ),  # fmt: skip
             Field.radios("scope", legend_size=Size.MEDIUM),
-            Field("include_submitted"),
+            *[Field(mark_field(name)) for name in DRAFTED_FIELDS],
         )
+
+    def show_errors(self, show: bool) -> None:
+        """Hide errors when the form is only re-shown with new drafts, not submitted to be saved."""
+        self.helper.form_show_errors = show
+        self.sections_helper.form_show_errors = show

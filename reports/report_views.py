@@ -1,5 +1,6 @@
 """Committee progress reports: list, create, edit, generate, follow the status, download, issue."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_POST
 from aims import rules
 from aims.models import ReportingPeriod, Strategy
 from core.errors import DomainError
-from reports import services, versions
+from reports import drafting, selectors, services, versions
 from reports.forms import ProgressReportForm
 from reports.models import ProgressReport, ReportVersion
 
@@ -51,53 +52,92 @@ def report_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _periods(strategy: Strategy) -> list[ReportingPeriod]:
+    return list(strategy.periods.exclude(status=ReportingPeriod.Status.UPCOMING).order_by("-start_date"))
+
+
+def _posted_choices(data, periods: list[ReportingPeriod]) -> tuple[ReportingPeriod | None, bool]:
+    """The period and "Include updates not yet reviewed" as posted, read as the form will read them."""
+    period = next((p for p in periods if str(p.pk) == data.get("period")), None)
+    return period, forms.CheckboxInput().value_from_datadict(data, None, "include_submitted")
+
+
+def _form_page(request, strategy, form, *, report, drafts, offers=(), show_errors=True) -> HttpResponse:
+    form.show_errors(show_errors)
+    context = {"strategy": strategy, "form": form, "report": report, "drafts": drafts, "offers": offers}
+    return render(request, "reports/report_form.html", context)
+
+
+def _report_form_post(request: HttpRequest, strategy: Strategy, report: ProgressReport | None) -> HttpResponse:
+    """Create or change a report from its form. The drafted text follows the chosen period and counting
+    (reports/drafting.py); only "Create report" or "Save changes", with no draft to decide on, saves."""
+    data = request.POST.copy()
+    period, include_submitted = _posted_choices(data, _periods(strategy))
+    drafts, offers = None, []
+    if period is not None:
+        drafts = drafting.report_drafts(strategy=strategy, period=period, include_submitted=include_submitted)
+        redraft = data.get("action") == "redraft"
+        offers = drafting.drafts_follow(data=data, drafts=drafts, redraft=redraft)
+    form = ProgressReportForm(data, instance=report, strategy=strategy)
+    if data.get("action") == "redraft" or data.get("draft_choice") or offers:
+        return _form_page(request, strategy, form, report=report, drafts=drafts, offers=offers, show_errors=False)
+    if form.is_valid():
+        answers = services.ReportAnswers.of(form.cleaned_data)
+        try:
+            if report is None:
+                report = services.report_create(strategy=strategy, user=request.user, answers=answers)
+                messages.success(request, "The progress report was created. Choose “Generate PDF” when it is ready.")
+            else:
+                services.report_update(report=report, answers=answers)
+                messages.success(request, "Your changes were saved. Generate a new PDF to include them.")
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("reports:report_detail", pk=report.pk)
+    return _form_page(request, strategy, form, report=report, drafts=drafts)
+
+
 @login_required
 def report_create(request: HttpRequest, slug: str) -> HttpResponse:
     strategy = _strategy(request, slug)
     if not rules.can_produce_reports(request.user, strategy):
         raise PermissionDenied
     if request.method == "POST":
-        form = ProgressReportForm(request.POST, strategy=strategy)
-        if form.is_valid():
-            try:
-                answers = services.ReportAnswers(**form.cleaned_data)
-                report = services.report_create(strategy=strategy, user=request.user, answers=answers)
-            except DomainError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, "The progress report was created. Choose “Generate PDF” when it is ready.")
-                return redirect("reports:report_detail", pk=report.pk)
-    else:
-        periods = list(strategy.periods.exclude(status=ReportingPeriod.Status.UPCOMING).order_by("-start_date"))
-        chosen = request.GET.get("period")
-        period = next((p for p in periods if str(p.pk) == chosen), None) or next(
-            (p for p in periods if p.status == ReportingPeriod.Status.CLOSED), periods[0] if periods else None
-        )
-        if period is None:
-            messages.info(request, "This strategy has no reporting period to report on yet.")
-            return redirect("reports:report_list", slug=strategy.slug)
-        form = ProgressReportForm(
-            initial=services.report_defaults(strategy=strategy, period=period, user=request.user), strategy=strategy
-        )
-    return render(request, "reports/report_form.html", {"strategy": strategy, "form": form, "report": None})
+        return _report_form_post(request, strategy, None)
+    periods = _periods(strategy)
+    chosen = request.GET.get("period")
+    period = next((p for p in periods if str(p.pk) == chosen), None) or next(
+        (p for p in periods if p.status == ReportingPeriod.Status.CLOSED), periods[0] if periods else None
+    )
+    if period is None:
+        messages.info(request, "This strategy has no reporting period to report on yet.")
+        return redirect("reports:report_list", slug=strategy.slug)
+    drafts = drafting.report_drafts(
+        strategy=strategy, period=period, include_submitted=selectors.INCLUDE_SUBMITTED_DEFAULT
+    )
+    initial = services.report_defaults(strategy=strategy, period=period, user=request.user, drafts=drafts)
+    form = ProgressReportForm(initial={**initial, **drafts.marks()}, strategy=strategy)
+    return _form_page(request, strategy, form, report=None, drafts=drafts)
 
 
 @login_required
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk, write=True)
     strategy = report.strategy
-    form = ProgressReportForm(request.POST or None, instance=report, strategy=strategy)
-    if request.method == "POST" and form.is_valid():
-        services.report_update(report=report, answers=services.ReportAnswers(**form.cleaned_data))
-        messages.success(request, "Your changes were saved. Generate a new PDF to include them.")
-        return redirect("reports:report_detail", pk=report.pk)
-    return render(request, "reports/report_form.html", {"strategy": strategy, "form": form, "report": report})
+    if request.method == "POST":
+        return _report_form_post(request, strategy, report)
+    # The stored text is judged against the draft for its choices now: if the figures moved since, it counts
+    # as edited, so it is offered a new draft rather than replaced.
+    drafts = drafting.report_drafts(strategy=strategy, period=report.period, include_submitted=report.include_submitted)
+    form = ProgressReportForm(instance=report, initial=drafts.marks(), strategy=strategy)
+    return _form_page(request, strategy, form, report=report, drafts=drafts)
 
 
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     versions = list(report.versions.select_related("requested_by", "issued_by").order_by("-number"))
+    awaiting = selectors.awaiting_review_count(strategy=report.strategy, period=report.period)
     return render(
         request,
         "reports/report_detail.html",
@@ -108,6 +148,10 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "latest": versions[0] if versions else None,
             "in_progress": any(v.in_progress for v in versions),
             "can_produce": rules.can_produce_reports(request.user, report.strategy),
+            "awaiting_review": awaiting,
+            "report_counting": selectors.counted_updates_description(
+                include_submitted=report.include_submitted, awaiting_review=awaiting
+            ),
         },
     )
 

@@ -2,12 +2,16 @@
 
 Definitions (also in docs/architecture.md):
 - Deliverables in scope for a period: active (not withdrawn) and started by the period's end (or no start date).
-- Counted updates: submitted and accepted ones on the dashboard; accepted only in the committee report unless
-  the report includes submitted ones. Drafts and returned updates never count.
-- A deliverable's status for the period: its counted update's RAG status; with none, "Complete" if an earlier
-  counted update said complete, else "No update".
+- Counted updates (`counted_states`, the one definition, used by the dashboard, the CSV and the committee
+  report alike): accepted ones, and submitted ones too when the reader chooses "Include updates not yet
+  reviewed". By default only accepted updates count, everywhere: what goes to committee has been reviewed by
+  the board, and the dashboard shows by default the figures the committee will read. Drafts and returned
+  updates never count.
+- A deliverable's status for the period: its counted update's RAG status; with none, "Awaiting review" if an
+  update was submitted and is not counted, else "Complete" if an earlier counted update said complete, else
+  "No update". So a deliverable with an update is never called "No update".
 - Percent complete for the roll-up: this period's counted update, else the latest earlier counted one (carried
-  forward), else 0; complete means 100. The overall figure is the weighted mean, sum(weight × percent) /
+  forward, and marked so wherever it shows), else 0; complete means 100. The overall figure is the weighted mean, sum(weight × percent) /
   sum(weight), over the deliverables in scope, so a deliverable with no update pulls the figure down only as
   far as its last reported progress.
 - Overdue: due date before the period's "as at" date (the earlier of today and the period's end), and not
@@ -26,6 +30,7 @@ from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
+    Case,
     CharField,
     Count,
     F,
@@ -36,6 +41,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
     Window,
 )
 from django.db.models.functions import Coalesce, RowNumber
@@ -45,15 +51,41 @@ from aims.business_rules import CompleteMeans100
 from aims.models import RAG, Aim, Deliverable, ProgressUpdate, ReportingPeriod, Strategy, Theme
 from aims.rag import KEYS as RAG_KEYS
 from aims.rag import LABELS as RAG_LABELS
-from aims.rag import NO_UPDATE, RAG_TABLE
+from aims.rag import AWAITING_REVIEW, NO_UPDATE, RAG_TABLE
 from aims.update_states import NOT_STARTED, update_state
 from principles.models import DeliverablePrinciple, Principle
 
 RANK = {status.key: status.rank for status in RAG_TABLE if status.rank is not None}
 DIRECTION_LABELS = {"better": "Better", "same": "Same", "worse": "Worse", "": "–"}
 
-DASHBOARD_STATES = (ProgressUpdate.State.SUBMITTED, ProgressUpdate.State.ACCEPTED)
-REPORT_STATES = (ProgressUpdate.State.ACCEPTED,)
+# An update the officer has sent: it is counted (accepted, or submitted when chosen) or awaiting review, and its
+# deliverable is not chased.
+SUBMITTED_OR_ACCEPTED = (ProgressUpdate.State.SUBMITTED, ProgressUpdate.State.ACCEPTED)
+ACCEPTED_ONLY = (ProgressUpdate.State.ACCEPTED,)
+INCLUDE_SUBMITTED_DEFAULT = False  # the dashboard's, the CSV's and a new report's default alike
+
+
+def counted_states(*, include_submitted: bool = INCLUDE_SUBMITTED_DEFAULT) -> tuple[str, ...]:
+    """The update states the figures count: the one definition the dashboard, the CSV and the report share.
+
+    Accepted updates always; submitted ones (not yet reviewed by the board) only when the reader chooses
+    "Include updates not yet reviewed". Drafts and returned updates never count.
+    """
+    return SUBMITTED_OR_ACCEPTED if include_submitted else ACCEPTED_ONLY
+
+
+def counted_updates_description(*, include_submitted: bool, awaiting_review: int) -> str:
+    """The sentence that says which updates the figures count, under the headline figure and in the report."""
+    if not awaiting_review:
+        return "These figures count updates accepted by the Digital Board. No update is waiting for review."
+    one = awaiting_review == 1
+    waiting = f"{awaiting_review:,} update{'' if one else 's'} submitted but not yet reviewed"
+    if include_submitted:
+        return f"These figures count updates accepted by the Digital Board and {waiting}, marked “not yet reviewed”."
+    return (
+        f"These figures count only updates accepted by the Digital Board. {waiting} {'is' if one else 'are'} not "
+        f"counted: {'its deliverable shows' if one else 'their deliverables show'} “Awaiting review”."
+    )
 
 
 def direction_of_travel(previous: str | None, current: str | None) -> str:
@@ -88,21 +120,42 @@ def as_at_for(period: ReportingPeriod, today: dt.date | None = None) -> dt.date:
     return min(today or timezone.localdate(), period.end_date)
 
 
+def deliverables_in_scope(*, strategy: Strategy, period: ReportingPeriod) -> QuerySet[Deliverable]:
+    """Active deliverables started by the period's end (or with no start date): what a period's figures cover."""
+    return Deliverable.objects.filter(strategy=strategy, is_active=True).filter(
+        Q(start_date__isnull=True) | Q(start_date__lte=period.end_date)
+    )
+
+
+def awaiting_review_count(*, strategy: Strategy, period: ReportingPeriod) -> int:
+    """Updates for the period submitted and not yet reviewed by the board, as PeriodFigures.awaiting_review."""
+    return (
+        ProgressUpdate.objects.filter(period=period, state=ProgressUpdate.State.SUBMITTED)
+        .filter(deliverable__in=deliverables_in_scope(strategy=strategy, period=period))
+        .count()
+    )
+
+
 def deliverable_queryset(
-    *, strategy: Strategy, period: ReportingPeriod, previous: ReportingPeriod | None, states=DASHBOARD_STATES
+    *,
+    strategy: Strategy,
+    period: ReportingPeriod,
+    previous: ReportingPeriod | None,
+    include_submitted: bool = INCLUDE_SUBMITTED_DEFAULT,
 ) -> QuerySet[Deliverable]:
     """Deliverables in scope, annotated with their figures for the period, in a single query.
 
     This period's and the previous period's counted updates are joined (at most one each, by the
-    one-update-per-period rule); only the carried-forward figures need subqueries.
+    one-update-per-period rule), and this period's update in whatever state it is; only the carried-forward
+    figures need subqueries.
     """
+    states = counted_states(include_submitted=include_submitted)
     counted = ProgressUpdate.objects.filter(deliverable=OuterRef("pk"), state__in=states).order_by()
     up_to = counted.filter(period__start_date__lte=period.start_date).order_by("-period__start_date")
-    qs = Deliverable.objects.filter(strategy=strategy, is_active=True).filter(
-        Q(start_date__isnull=True) | Q(start_date__lte=period.end_date)
-    )
+    qs = deliverables_in_scope(strategy=strategy, period=period)
     qs = qs.annotate(
         current=FilteredRelation("updates", condition=Q(updates__period=period, updates__state__in=states)),
+        this_period=FilteredRelation("updates", condition=Q(updates__period=period)),
         period_update_id=F("current__pk"),
         period_rag=F("current__rag_status"),
         period_percent=F("current__percent_complete"),
@@ -110,7 +163,10 @@ def deliverable_queryset(
         period_corrective=F("current__corrective_action"),
         period_achieved=F("current__achieved"),
         period_next=F("current__next_steps"),
+        period_risks=F("current__risks_issues"),
+        update_state=F("this_period__state"),
         last_percent=Subquery(up_to.values("percent_complete")[:1]),
+        last_period_label=Subquery(up_to.values("period__label")[:1]),
         last_update_at=Subquery(up_to.values("submitted_at")[:1]),
     )
     if previous:
@@ -122,10 +178,12 @@ def deliverable_queryset(
         )
     else:
         qs = qs.annotate(previous_rag=Value(None, output_field=CharField()))
-    # The status the board reads, as a column so it can be filtered on.
+    # The status the board reads, as a column so it can be filtered on. A submitted update that is not counted
+    # makes "Awaiting review", never "No update".
     earlier_complete = counted.filter(period__start_date__lt=period.start_date, rag_status=RAG.COMPLETE)
+    awaiting = Case(When(this_period__state=ProgressUpdate.State.SUBMITTED, then=Value(AWAITING_REVIEW)))
     qs = qs.annotate(
-        status=Coalesce("period_rag", Subquery(earlier_complete.values("rag_status")[:1]), Value(NO_UPDATE))
+        status=Coalesce("period_rag", awaiting, Subquery(earlier_complete.values("rag_status")[:1]), Value(NO_UPDATE))
     )
     return qs.select_related("theme", "owner").order_by("reference")
 
@@ -142,6 +200,8 @@ class Row:
     overdue: bool
     aims: list[Aim]
     last_update_at: dt.datetime | None
+    update_state: str = ""  # this period's update, counted or not: "", draft, submitted, accepted or returned
+    carried_from: str = ""  # the label of the period the percent is carried forward from, "" when not carried
 
     @property
     def status_label(self) -> str:
@@ -150,6 +210,16 @@ class Row:
     @property
     def direction_label(self) -> str:
         return DIRECTION_LABELS[self.direction]
+
+    @property
+    def carried_forward(self) -> bool:
+        """The percent comes from an earlier period's update: no counted update for this period."""
+        return bool(self.carried_from)
+
+    @property
+    def not_reviewed(self) -> bool:
+        """Counted although the board has not reviewed it yet (the reader chose to include such updates)."""
+        return self.reported_percent is not None and self.update_state == ProgressUpdate.State.SUBMITTED
 
 
 def row_from(deliverable: Deliverable, *, as_at: dt.date) -> Row:
@@ -166,6 +236,8 @@ def row_from(deliverable: Deliverable, *, as_at: dt.date) -> Row:
         overdue=overdue,
         aims=list(deliverable.theme.aims.all()),
         last_update_at=deliverable.last_update_at,
+        update_state=deliverable.update_state or "",
+        carried_from=(deliverable.last_period_label or "") if reported is None else "",
     )
 
 
@@ -220,6 +292,18 @@ class PeriodFigures:
     summary: Figures
     by_aim: list[tuple[Aim, Figures]]
     by_theme: list[tuple[Theme, Figures]]
+    include_submitted: bool = INCLUDE_SUBMITTED_DEFAULT
+
+    @property
+    def awaiting_review(self) -> int:
+        """Updates for the period submitted and not yet reviewed by the board, whether counted or not."""
+        return sum(r.update_state == ProgressUpdate.State.SUBMITTED for r in self.rows)
+
+    @property
+    def counted_description(self) -> str:
+        return counted_updates_description(
+            include_submitted=self.include_submitted, awaiting_review=self.awaiting_review
+        )
 
     @property
     def exceptions(self) -> list[Row]:
@@ -237,7 +321,7 @@ def period_figures(
     strategy: Strategy,
     period: ReportingPeriod,
     periods: list[ReportingPeriod] | None = None,
-    states=DASHBOARD_STATES,
+    include_submitted: bool = INCLUDE_SUBMITTED_DEFAULT,
     today: dt.date | None = None,
 ) -> PeriodFigures:
     """Every figure for one strategy and period: summary, by aim, by theme, rows. A fixed number of queries."""
@@ -245,7 +329,7 @@ def period_figures(
     periods = periods if periods is not None else period_list(strategy=strategy)
     previous = previous_period(periods=periods, period=period)
     as_at = as_at_for(period, today)
-    qs = deliverable_queryset(strategy=strategy, period=period, previous=previous, states=states)
+    qs = deliverable_queryset(strategy=strategy, period=period, previous=previous, include_submitted=include_submitted)
     qs = qs.prefetch_related(Prefetch("theme__aims", queryset=Aim.objects.order_by("number")))
     rows = [row_from(d, as_at=as_at) for d in qs]
     aims = list(strategy.aims.order_by("number"))
@@ -267,25 +351,34 @@ def period_figures(
         summary=summary,
         by_aim=[(aim, by_aim[aim.pk]) for aim in aims],
         by_theme=[(theme, by_theme[theme.pk]) for theme in themes],
+        include_submitted=include_submitted,
     )
 
 
 def rag_trend(
-    *, strategy: Strategy, periods: list[ReportingPeriod], up_to: ReportingPeriod, states=DASHBOARD_STATES
+    *,
+    strategy: Strategy,
+    periods: list[ReportingPeriod],
+    up_to: ReportingPeriod,
+    include_submitted: bool = INCLUDE_SUBMITTED_DEFAULT,
 ) -> list[tuple[ReportingPeriod, dict[str, int]]]:
     """RAG counts for every period up to and including `up_to`, by the same rules as period_figures."""
+    states = counted_states(include_submitted=include_submitted)
     shown = [p for p in periods if p.start_date <= up_to.start_date]
     starts = dict(Deliverable.objects.filter(strategy=strategy, is_active=True).values_list("pk", "start_date"))
     reported: dict[int, dict[int, str]] = defaultdict(dict)  # period -> deliverable -> rag
     # .order_by(): ProgressUpdate's default ordering would add joins that this count does not need.
-    for deliverable_id, period_id, rag in (
+    for deliverable_id, period_id, rag, state in (
         ProgressUpdate.objects.filter(
-            period__in=shown, state__in=states, deliverable__strategy=strategy, deliverable__is_active=True
+            period__in=shown,
+            state__in=SUBMITTED_OR_ACCEPTED,
+            deliverable__strategy=strategy,
+            deliverable__is_active=True,
         )
         .order_by()
-        .values_list("deliverable_id", "period_id", "rag_status")
+        .values_list("deliverable_id", "period_id", "rag_status", "state")
     ):
-        reported[period_id][deliverable_id] = rag
+        reported[period_id][deliverable_id] = rag if state in states else AWAITING_REVIEW
     trend = []
     completed: set[int] = set()  # reported complete in an earlier period
     for period in shown:
@@ -321,13 +414,13 @@ def _chase_queryset(*, strategy: Strategy, period: ReportingPeriod) -> QuerySet[
         .filter(Q(start_date__isnull=True) | Q(start_date__lte=period.end_date))
         .annotate(update_state=Subquery(in_period.values("state")[:1]))
         # Spelled out: a bare exclude() would also drop deliverables with no update at all (NULL).
-        .filter(Q(update_state__isnull=True) | ~Q(update_state__in=DASHBOARD_STATES))
+        .filter(Q(update_state__isnull=True) | ~Q(update_state__in=SUBMITTED_OR_ACCEPTED))
         .exclude(
             pk__in=ProgressUpdate.objects.filter(
                 period__strategy=strategy,
                 period__start_date__lt=period.start_date,
                 rag_status=RAG.COMPLETE,
-                state__in=DASHBOARD_STATES,
+                state__in=SUBMITTED_OR_ACCEPTED,
             )
             .order_by()
             .values("deliverable_id")

@@ -14,7 +14,7 @@ from django.db import transaction
 from aims.models import ReportingPeriod, Strategy
 from core.errors import DomainError
 from reports.models import ProgressReport
-from reports.snapshot import executive_summary_default
+from reports import drafting, selectors
 
 
 @dataclass(frozen=True)
@@ -49,29 +49,40 @@ class ReportAnswers:
     contact_telephone: str = ""
     marking: str = "OFFICIAL"
     scope: str = ProgressReport.Scope.FULL
-    include_submitted: bool = False
+    include_submitted: bool = selectors.INCLUDE_SUBMITTED_DEFAULT
+
+    @classmethod
+    def of(cls, data: dict) -> ReportAnswers:
+        """The answers among a form's cleaned data, which also holds the drafted fields' marks."""
+        return cls(**{f.name: data[f.name] for f in fields(cls) if f.name in data})
 
     def model_fields(self) -> dict:
         """The answers by ProgressReport field name (not dataclasses.asdict, which would deep-copy the period)."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-def report_defaults(*, strategy: Strategy, period: ReportingPeriod, user) -> dict:
-    """Initial answers for "Create a progress report", with the executive summary drafted from the figures: every
-    ReportAnswers field but the meeting date, which the clerk chooses."""
+def report_defaults(
+    *,
+    strategy: Strategy,
+    period: ReportingPeriod,
+    user,
+    include_submitted: bool = selectors.INCLUDE_SUBMITTED_DEFAULT,
+    drafts: drafting.Drafts | None = None,
+) -> dict:
+    """Initial answers for "Create a progress report", with the executive summary and recommendations drafted from
+    the period's figures as the report will count them: every ReportAnswers field but the meeting date, which the
+    clerk chooses."""
     cadence = strategy.get_cadence_display()
     organisation = strategy.organisation
+    drafts = drafts or drafting.report_drafts(strategy=strategy, period=period, include_submitted=include_submitted)
     return {
         "period": period,
+        "include_submitted": include_submitted,
         "committee": strategy.adopted_by or "Corporate Policy Committee",
         "title": f"{strategy.title} – {cadence} Progress Report",
         "report_of": f"{user.display_name}, {user.job_title}" if user.job_title else user.display_name,
         "wards_affected": "All",
-        "executive_summary": executive_summary_default(strategy=strategy, period=period),
-        "recommendations": (
-            f"That the Committee notes the progress made in delivering the {strategy.title} during {period.label}, "
-            "and the corrective actions in hand for the deliverables reported red."
-        ),
+        **drafts.texts,
         "reasons": (
             f"To keep the Committee informed of progress against the {strategy.title}, which it agreed would be "
             f"reported {cadence.lower()}."

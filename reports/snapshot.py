@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from aims.models import Evidence, ProgressUpdate
+from aims.models import Evidence
 from reports import selectors
 from reports.models import ProgressReport
 
@@ -46,12 +46,14 @@ def _evidence_detail(item: Evidence) -> str:
 def snapshot_build(*, report: ProgressReport, today=None) -> dict:
     """Everything the committee report shows, as plain JSON-ready values."""
     strategy, period = report.strategy, report.period
-    states = (
-        selectors.DASHBOARD_STATES if report.include_submitted else selectors.REPORT_STATES
-    )  # accepted only unless the clerk chose to include updates not yet reviewed
+    # Counted as the dashboard counts (selectors.counted_states), with the clerk's choice of including updates
+    # not yet reviewed.
+    include = report.include_submitted
     periods = selectors.period_list(strategy=strategy)
-    figures = selectors.period_figures(strategy=strategy, period=period, periods=periods, states=states, today=today)
-    trend = selectors.rag_trend(strategy=strategy, periods=periods, up_to=period, states=states)
+    figures = selectors.period_figures(
+        strategy=strategy, period=period, periods=periods, include_submitted=include, today=today
+    )
+    trend = selectors.rag_trend(strategy=strategy, periods=periods, up_to=period, include_submitted=include)
     return {
         "version": 1,
         "generated_at": timezone.now().isoformat(),
@@ -62,6 +64,8 @@ def snapshot_build(*, report: ProgressReport, today=None) -> dict:
         "previous_period": figures.previous.label if figures.previous else None,
         "report": _report(report),
         "summary": _figures(figures.summary),
+        "awaiting_review": figures.awaiting_review,
+        "counted_description": figures.counted_description,
         "by_aim": [{"title": a.title, **_figures(f)} for a, f in figures.by_aim],
         "by_theme": [{"title": t.title, **_figures(f)} for t, f in figures.by_theme],
         "trend": [{"label": p.label, "counts": counts} for p, counts in trend],
@@ -133,7 +137,9 @@ def _row(r: selectors.Row) -> dict:
         "summary": _clip(d.period_achieved or ""),
         "next_steps": _clip(d.period_next or ""),
         "corrective_action": d.period_corrective or "",
-        "not_reviewed": d.period_state == ProgressUpdate.State.SUBMITTED,
+        "not_reviewed": r.not_reviewed,
+        "carried_forward": r.carried_forward,
+        "carried_from": r.carried_from,
     }
 
 
@@ -151,30 +157,3 @@ def _evidence_index(rows: list[selectors.Row]) -> list[dict]:
         .select_related("update__deliverable")
         .order_by("update__deliverable__reference", "created_at", "pk")
     ]
-
-
-def executive_summary_default(*, strategy, period, today=None) -> str:
-    """A first draft of the executive summary from the period's figures (accepted updates), for the clerk to edit."""
-    figures = selectors.period_figures(strategy=strategy, period=period, states=selectors.REPORT_STATES, today=today)
-    s = figures.summary
-    c = s.counts
-
-    def n(count: int, one: str, many: str) -> str:
-        return f"{count} {one if count == 1 else many}"
-
-    lines = [
-        f"This report sets out progress on the {strategy.title} for {period.label}.",
-        f"Of {n(s.total, 'deliverable', 'deliverables')}, {c['complete']} "
-        f"{'is' if c['complete'] == 1 else 'are'} complete, {c['green']} on track (green), {c['amber']} at risk "
-        f"(amber) and {c['red']} off track (red); {c['not_started']} not started and {c['no_update']} without an "
-        f"accepted update for the period. Overall the strategy is {s.percent_complete}% complete (weighted by "
-        "deliverable).",
-    ]
-    if figures.previous and s.direction:
-        lines.append(
-            f"Compared with {figures.previous.label}, {n(s.directions['better'], 'deliverable', 'deliverables')} "
-            f"improved, {s.directions['worse']} worsened and {s.directions['same']} stayed the same."
-        )
-    if s.overdue:
-        lines.append(f"{n(s.overdue, 'deliverable is', 'deliverables are')} past the due date and not complete.")
-    return "\n\n".join(lines)

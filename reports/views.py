@@ -58,8 +58,16 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "reports/dashboard.html", {"strategy": strategy, "period": period, "body": body})
 
 
+def _include_submitted(request: HttpRequest) -> bool:
+    """The reader's choice "Include updates not yet reviewed"; selectors.counted_states says what it means."""
+    return request.GET.get("include_submitted") == "yes"
+
+
 def _dashboard_context(request: HttpRequest, strategy, periods, period) -> dict:
-    figures = selectors.period_figures(strategy=strategy, period=period, periods=periods)
+    include_submitted = _include_submitted(request)
+    figures = selectors.period_figures(
+        strategy=strategy, period=period, periods=periods, include_submitted=include_submitted
+    )
     filterset = DeliverableFilter(
         request.GET or None, queryset=Deliverable.objects.none(), strategy=strategy, as_at=figures.as_at
     )
@@ -69,7 +77,7 @@ def _dashboard_context(request: HttpRequest, strategy, periods, period) -> dict:
     query.pop("page", None)
     chase_query = request.GET.copy()
     chase_query.pop("chase_page", None)
-    trend = selectors.rag_trend(strategy=strategy, periods=periods, up_to=period)
+    trend = selectors.rag_trend(strategy=strategy, periods=periods, up_to=period, include_submitted=include_submitted)
     open_period = next((p for p in periods if p.is_open), None)
     return {
         "strategy": strategy,
@@ -93,7 +101,9 @@ def _dashboard_context(request: HttpRequest, strategy, periods, period) -> dict:
         "page_obj": page,
         "table_rows": table_rows,
         "querystring_without_page": query.urlencode(),
-        "period_query": f"period={period.pk}",
+        "period_query": f"period={period.pk}" + ("&include_submitted=yes" if include_submitted else ""),
+        "include_submitted": include_submitted,
+        "rag_statuses": RAG_TABLE,
         "charts": charts.progress_charts(
             period_label=period.label,
             aim_label=strategy.aim_label,
@@ -109,7 +119,9 @@ def dashboard_csv(request: HttpRequest, slug: str) -> HttpResponse:
     strategy, periods, period = _strategy_and_period(request, slug)
     if period is None:
         raise Http404("This strategy has no reporting periods")
-    figures = selectors.period_figures(strategy=strategy, period=period, periods=periods)
+    figures = selectors.period_figures(
+        strategy=strategy, period=period, periods=periods, include_submitted=_include_submitted(request)
+    )
     filterset = DeliverableFilter(
         request.GET or None, queryset=Deliverable.objects.none(), strategy=strategy, as_at=figures.as_at
     )

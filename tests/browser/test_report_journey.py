@@ -49,7 +49,10 @@ def test_clerk_creates_generates_and_downloads_the_report(page, live_server, cel
     expect(page.get_by_label("Executive summary")).to_contain_text("Of 1 deliverable")
 
     page.get_by_label("Committee", exact=True).fill("Corporate Policy Committee")
-    page.get_by_label("Date of meeting").fill("2026-12-08")
+    meeting = page.get_by_role("group", name="Date of meeting")
+    meeting.get_by_label("Day").fill("8")
+    meeting.get_by_label("Month").fill("12")
+    meeting.get_by_label("Year").fill("2026")
     page.get_by_label("Report reference number").fill("CP/12/26-27")
     page.get_by_role("button", name="Create report").click()
     after_action(page, "report-detail-new")

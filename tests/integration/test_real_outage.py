@@ -614,10 +614,15 @@ def create_report(clerk: Client, reference: str) -> tuple[str, int]:
     index = clerk.get("/reports/")
     assert index.status == 200
     slug = re.search(r'href="/strategies/([\w-]+)/reports/"', index.text).group(1)
-    form = one_form(clerk.get(f"/strategies/{slug}/reports/new/"), lambda f: f.has("meeting_date"))
-    meeting = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    form = one_form(clerk.get(f"/strategies/{slug}/reports/new/"), lambda f: f.has("meeting_date_0"))
+    meeting = dt.date.today() + dt.timedelta(days=30)
+    date = {
+        "meeting_date_0": str(meeting.day),
+        "meeting_date_1": str(meeting.month),
+        "meeting_date_2": str(meeting.year),
+    }
     created = clerk.post(f"/strategies/{slug}/reports/new/",
-                         form.values(meeting_date=meeting, reference_number=reference, scope="full"))  # fmt: skip
+                         form.values(**date, reference_number=reference, scope="full"))  # fmt: skip
     assert created.status == 302, f"the report was not created: {errors(created)}"
     report_url = created.location
     detail = clerk.get(report_url)

@@ -58,7 +58,7 @@ def _build(strategy, period, n):
         d = factories.DeliverableFactory(strategy=strategy, theme=themes[i % 4], owner=owners[i % 5])
         if i % 4:
             factories.ProgressUpdateFactory(
-                deliverable=d, period=period, state="submitted", rag_status=["red", "amber", "green"][i % 3],
+                deliverable=d, period=period, state="accepted", rag_status=["red", "amber", "green"][i % 3],
                 corrective_action="Plan",
             )  # fmt: skip
         if i % 7 == 0:
@@ -131,7 +131,7 @@ def test_csv_and_dashboard_agree_on_the_demo_data(client):
 def test_cached_dashboard_shows_a_change_at_once(client, strategy, open_period, board_member, theme,
                                                  django_assert_max_num_queries):  # fmt: skip
     deliverable = factories.DeliverableFactory(strategy=strategy, theme=theme)
-    update = factories.ProgressUpdateFactory(deliverable=deliverable, period=open_period, state="submitted",
+    update = factories.ProgressUpdateFactory(deliverable=deliverable, period=open_period, state="accepted",
                                              rag_status="green")  # fmt: skip
     client.force_login(board_member)
     url = reverse("reports:dashboard", args=[strategy.slug])

@@ -134,7 +134,8 @@ def test_a_report_is_created_and_changed_through_its_form(client, strategy, clos
     create = reverse("reports:report_create", args=[strategy.slug])
     form = client.get(create).context["form"]
     data = {name: value for name, value in form.initial.items() if name != "period"}
-    data.update(period=closed_period.pk, meeting_date="2026-12-08", reference_number="CP/1", scope="exceptions")
+    data.update(period=closed_period.pk, meeting_date_0="8", meeting_date_1="12", meeting_date_2="2026",
+                reference_number="CP/1", scope="exceptions")  # fmt: skip
     response = client.post(create, data)
     report = ProgressReport.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("reports:report_detail", args=[report.pk])

@@ -64,11 +64,21 @@ def world(db):
 
 
 def test_summary_figures(world):
-    figures = selectors.period_figures(strategy=world["strategy"], period=world["cur"], today=TODAY)
+    figures = selectors.period_figures(
+        strategy=world["strategy"], period=world["cur"], include_submitted=True, today=TODAY
+    )
     s = figures.summary
     assert [r.deliverable.reference for r in figures.rows] == ["D1", "D2", "D3", "D4"]
     assert s.total == 4
-    assert s.counts == {"red": 1, "amber": 0, "green": 1, "complete": 1, "not_started": 0, "no_update": 1}
+    assert s.counts == {
+        "red": 1,
+        "amber": 0,
+        "green": 1,
+        "complete": 1,
+        "not_started": 0,
+        "awaiting_review": 0,
+        "no_update": 1,
+    }
     assert s.overdue == 1  # D1: due 30 June 2026 and red; D4 is overdue on paper but complete
     # (1×60 + 2×40 + 1×80 carried forward + 1×100 complete) / (1 + 2 + 1 + 1) = 320 / 5
     assert s.percent_complete == 64.0
@@ -80,7 +90,9 @@ def test_summary_figures(world):
 
 
 def test_figures_by_aim_and_theme(world):
-    figures = selectors.period_figures(strategy=world["strategy"], period=world["cur"], today=TODAY)
+    figures = selectors.period_figures(
+        strategy=world["strategy"], period=world["cur"], include_submitted=True, today=TODAY
+    )
     by_aim = {aim.title: f for aim, f in figures.by_aim}
     assert by_aim["Digital council"].total == 4 and by_aim["Digital council"].percent_complete == 64.0
     assert by_aim["Digital place"].total == 2 and by_aim["Digital place"].percent_complete == 90.0  # (80+100)/2
@@ -90,16 +102,28 @@ def test_figures_by_aim_and_theme(world):
     assert by_theme["Connectivity"].counts["complete"] == 1
 
 
-def test_report_counts_only_accepted_updates(world):
-    figures = selectors.period_figures(
-        strategy=world["strategy"], period=world["cur"], states=selectors.REPORT_STATES, today=TODAY
-    )
+def test_by_default_only_accepted_updates_count_and_a_submitted_one_is_awaiting_review(world):
+    figures = selectors.period_figures(strategy=world["strategy"], period=world["cur"], today=TODAY)
     assert figures.summary.counts["red"] == 0  # D1's red update is only submitted
-    assert figures.summary.counts["no_update"] == 2
+    assert figures.summary.counts["awaiting_review"] == 1 and figures.summary.counts["no_update"] == 1
+    rows = {r.deliverable.reference: r for r in figures.rows}
+    assert (rows["D1"].status, rows["D1"].update_state, rows["D1"].percent) == ("awaiting_review", "submitted", 50)
+    assert (rows["D1"].carried_forward, rows["D1"].carried_from) == (True, "April to September 2026")
+    assert figures.awaiting_review == 1
+    assert "1 update submitted but not yet reviewed is not counted" in figures.counted_description
+    trend = selectors.rag_trend(strategy=world["strategy"], periods=[world["prev"], world["cur"]], up_to=world["cur"])
+    assert trend[-1][1] == figures.summary.counts
+    included = selectors.period_figures(
+        strategy=world["strategy"], period=world["cur"], include_submitted=True, today=TODAY
+    )
+    assert included.summary.counts["awaiting_review"] == 0 and included.awaiting_review == 1
+    assert {r.deliverable.reference: r for r in included.rows}["D1"].not_reviewed
 
 
 def test_exceptions_chase_list_and_coverage(world):
-    figures = selectors.period_figures(strategy=world["strategy"], period=world["cur"], today=TODAY)
+    figures = selectors.period_figures(
+        strategy=world["strategy"], period=world["cur"], include_submitted=True, today=TODAY
+    )
     assert [(r.deliverable.reference, r.deliverable.period_corrective) for r in figures.exceptions] == [
         ("D1", "Agency staff from January")
     ]
@@ -117,14 +141,16 @@ def test_exceptions_chase_list_and_coverage(world):
 
 def test_trend_uses_the_same_rules(world):
     periods = selectors.period_list(strategy=world["strategy"])
-    trend = selectors.rag_trend(strategy=world["strategy"], periods=periods, up_to=world["cur"])
+    trend = selectors.rag_trend(strategy=world["strategy"], periods=periods, up_to=world["cur"], include_submitted=True)
     assert [(p.label, counts) for p, counts in trend] == [
-        ("April to September 2026", {"red": 0, "amber": 1, "green": 2, "complete": 1, "not_started": 0,
+        ("April to September 2026", {"red": 0, "amber": 1, "green": 2, "complete": 1, "not_started": 0, "awaiting_review": 0,
                                      "no_update": 0}),
-        ("October 2026 to March 2027", {"red": 1, "amber": 0, "green": 1, "complete": 1, "not_started": 0,
+        ("October 2026 to March 2027", {"red": 1, "amber": 0, "green": 1, "complete": 1, "not_started": 0, "awaiting_review": 0,
                                         "no_update": 1}),
     ]  # fmt: skip
-    figures = selectors.period_figures(strategy=world["strategy"], period=world["cur"], today=TODAY)
+    figures = selectors.period_figures(
+        strategy=world["strategy"], period=world["cur"], include_submitted=True, today=TODAY
+    )
     assert trend[-1][1] == figures.summary.counts
 
 
@@ -132,7 +158,9 @@ def test_resubmitted_update_changes_the_figures(world):
     update = ProgressUpdate.objects.get(deliverable=world["d3"], period=world["cur"])
     update.state = "submitted"
     update.save()
-    figures = selectors.period_figures(strategy=world["strategy"], period=world["cur"], today=TODAY)
+    figures = selectors.period_figures(
+        strategy=world["strategy"], period=world["cur"], include_submitted=True, today=TODAY
+    )
     assert figures.summary.counts["amber"] == 1 and figures.summary.counts["no_update"] == 0
 
 
