@@ -20,7 +20,7 @@ class MeetingDateField(DateInputField):
 
     def __init__(self, **kwargs):
         super().__init__(require_all_fields=False, **kwargs)
-        self.error_messages["required"] = f"Enter the {self.NAME.lower()}"
+        self.error_messages["required"] = "Enter the date of the meeting"
         self.error_messages["incomplete"] = f"{self.NAME} must include a day, month and year"
         for part, field in zip(("day", "month", "year"), self.fields, strict=True):
             field.error_messages["incomplete"] = f"{self.NAME} must include a {part}"
@@ -71,6 +71,7 @@ class ProgressReportForm(forms.ModelForm):
             "contact_name": {"required": "Enter the contact officer's name"},
             "contact_email": {"required": "Enter the contact officer's email", "invalid": "Enter a real email address"},
             "period": {"required": "Choose the reporting period"},
+            "scope": {"required": "Choose what the appendix lists"},
         }
 
     def __init__(self, *args, strategy, **kwargs):
