@@ -47,7 +47,8 @@ class RagStatus:
 #   not started  #505a5f  7.07:1  (GOV.UK dark grey)
 #   awaiting     #4c2c92 10.07:1  (GOV.UK purple)
 #   no update    #b1b4b6  2.08:1  fails on its own, so it is always drawn with a #505a5f outline (7.07:1)
-# Text on a fill: white on red 4.86, green 6.21, blue 5.17, dark grey 7.07, purple 10.07; #0b0c0c on amber 5.81, light grey 9.40.
+# Text on a fill: white on red 4.86, green 6.21, blue 5.17, dark grey 7.07, purple 10.07; #0b0c0c on amber 5.81,
+# light grey 9.40.
 RAG_TABLE: tuple[RagStatus, ...] = (
     RagStatus(
         RED, "Red", "Off track: it needs intervention. Say what the corrective action is.",

@@ -9,11 +9,11 @@ Definitions (also in docs/architecture.md):
   updates never count.
 - A deliverable's status for the period: its counted update's RAG status; with none, "Awaiting review" if an
   update was submitted and is not counted, else "Complete" if an earlier counted update said complete, else
-  "No update". So a deliverable with an update is never called "No update".
+  "No update". So a deliverable whose update was submitted is never called "No update".
 - Percent complete for the roll-up: this period's counted update, else the latest earlier counted one (carried
-  forward, and marked so wherever it shows), else 0; complete means 100. The overall figure is the weighted mean, sum(weight × percent) /
-  sum(weight), over the deliverables in scope, so a deliverable with no update pulls the figure down only as
-  far as its last reported progress.
+  forward, and marked so wherever it shows), else 0; complete means 100. The overall figure is the weighted
+  mean, sum(weight × percent) / sum(weight), over the deliverables in scope, so a deliverable with no update
+  pulls the figure down only as far as its last reported progress.
 - Overdue: due date before the period's "as at" date (the earlier of today and the period's end), and not
   complete.
 - Direction of travel: this period's RAG against the previous period's, ranked Red < Amber < Green < Complete;
@@ -49,9 +49,9 @@ from django.utils import timezone
 
 from aims.business_rules import CompleteMeans100
 from aims.models import RAG, Aim, Deliverable, ProgressUpdate, ReportingPeriod, Strategy, Theme
+from aims.rag import AWAITING_REVIEW, NO_UPDATE, RAG_TABLE
 from aims.rag import KEYS as RAG_KEYS
 from aims.rag import LABELS as RAG_LABELS
-from aims.rag import AWAITING_REVIEW, NO_UPDATE, RAG_TABLE
 from aims.update_states import NOT_STARTED, update_state
 from principles.models import DeliverablePrinciple, Principle
 

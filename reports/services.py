@@ -13,8 +13,8 @@ from django.db import transaction
 
 from aims.models import ReportingPeriod, Strategy
 from core.errors import DomainError
-from reports.models import ProgressReport
 from reports import drafting, selectors
+from reports.models import ProgressReport
 
 
 @dataclass(frozen=True)

@@ -143,10 +143,10 @@ def test_trend_uses_the_same_rules(world):
     periods = selectors.period_list(strategy=world["strategy"])
     trend = selectors.rag_trend(strategy=world["strategy"], periods=periods, up_to=world["cur"], include_submitted=True)
     assert [(p.label, counts) for p, counts in trend] == [
-        ("April to September 2026", {"red": 0, "amber": 1, "green": 2, "complete": 1, "not_started": 0, "awaiting_review": 0,
-                                     "no_update": 0}),
-        ("October 2026 to March 2027", {"red": 1, "amber": 0, "green": 1, "complete": 1, "not_started": 0, "awaiting_review": 0,
-                                        "no_update": 1}),
+        ("April to September 2026", {"red": 0, "amber": 1, "green": 2, "complete": 1, "not_started": 0,
+                                     "awaiting_review": 0, "no_update": 0}),
+        ("October 2026 to March 2027", {"red": 1, "amber": 0, "green": 1, "complete": 1, "not_started": 0,
+                                        "awaiting_review": 0, "no_update": 1}),
     ]  # fmt: skip
     figures = selectors.period_figures(
         strategy=world["strategy"], period=world["cur"], include_submitted=True, today=TODAY
