@@ -19,7 +19,7 @@ from reports.charts import (
 
 NS = "{http://www.w3.org/2000/svg}"
 XSS = "<script>alert(1)</script>"
-COUNTS = {"red": 3, "amber": 6, "green": 14, "complete": 4, "not_started": 2, "no_update": 5}
+COUNTS = {"red": 3, "amber": 6, "green": 14, "complete": 4, "not_started": 2, "awaiting_review": 1, "no_update": 5}
 AIMS = [
     ("Digital council: services designed around residents' needs", 62),
     ("Data and insight used to make better decisions", 40),
@@ -128,6 +128,7 @@ def test_rag_order_is_the_fixed_order_labels_and_colours():
         "green",
         "complete",
         "not_started",
+        "awaiting_review",
         "no_update",
     ]
     assert [label for _key, label, _colour in RAG_ORDER] == [
@@ -136,6 +137,7 @@ def test_rag_order_is_the_fixed_order_labels_and_colours():
         "Green",
         "Complete",
         "Not started",
+        "Awaiting review",
         "No update",
     ]
 
@@ -160,7 +162,9 @@ def test_light_grey_is_drawn_with_its_outline_everywhere():
 def test_rag_description_names_every_status_with_its_count_and_the_total():
     svg = rag_bar(COUNTS, title="Deliverables by status", chart_id="rag")
     desc = parse(svg).find(f"{NS}desc").text
-    expected = "Red 3, Amber 6, Green 14, Complete 4, Not started 2, No update 5. 34 deliverables in all."
+    expected = (
+        "Red 3, Amber 6, Green 14, Complete 4, Not started 2, Awaiting review 1, No update 5. 35 deliverables in all."
+    )
     assert desc == expected == describe_rag(COUNTS)
 
 
@@ -170,12 +174,12 @@ def test_rag_bar_names_each_status_beside_its_count():
     for key, label, _colour in RAG_ORDER:
         row = rows[f"{label}: {COUNTS[key]}"]
         assert [text.text for text in row.iter(f"{NS}text")] == [label, str(COUNTS[key])]
-    assert "34 deliverables in all" in texts(root)
+    assert "35 deliverables in all" in texts(root)
 
 
 def test_missing_statuses_count_as_zero_and_one_is_singular():
     assert describe_rag({"green": 1}) == (
-        "Red 0, Amber 0, Green 1, Complete 0, Not started 0, No update 0. 1 deliverable in all."
+        "Red 0, Amber 0, Green 1, Complete 0, Not started 0, Awaiting review 0, No update 0. 1 deliverable in all."
     )
 
 
@@ -205,9 +209,9 @@ def test_trend_description_has_a_sentence_per_period():
     desc = parse(trend_stacked(periods, title="T", chart_id="c")).find(f"{NS}desc").text
     assert desc == describe_trend(periods)
     assert desc == (
-        "April to September 2026: Red 3, Amber 5, Green 12, Complete 4, Not started 1, No update 0; "
+        "April to September 2026: Red 3, Amber 5, Green 12, Complete 4, Not started 1, Awaiting review 0, No update 0; "
         "25 deliverables in all. "
-        "October 2026 to March 2027: Red 0, Amber 0, Green 1, Complete 0, Not started 0, No update 0; "
+        "October 2026 to March 2027: Red 0, Amber 0, Green 1, Complete 0, Not started 0, Awaiting review 0, No update 0; "
         "1 deliverable in all. "
         "April to September 2027: no deliverables."
     )
@@ -217,7 +221,7 @@ def test_trend_has_a_legend_naming_every_status_and_a_total_per_column():
     periods = six_monthly(4)
     root = parse(trend_stacked(periods, title="T", chart_id="c"))
     legend = [element.text for element in root.findall(f"{NS}text")]
-    assert legend == [label for _key, label, _colour in RAG_ORDER] + legend[6:]
+    assert legend == [label for _key, label, _colour in RAG_ORDER] + legend[len(RAG_ORDER) :]
     for label, counts in periods:
         column = groups(root)[describe_trend([(label, counts)])]
         assert str(sum(counts.values())) in [text.text for text in column.iter(f"{NS}text")]
