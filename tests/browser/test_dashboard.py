@@ -88,6 +88,18 @@ def test_board_member_reads_filters_and_downloads_the_dashboard(page, live_serve
     for heading in HEADINGS:
         expect(page.get_by_role("heading", level=2, name=heading, exact=True)).to_be_visible()
 
+    # By default only accepted updates count, as in the committee report: the two submitted ones await review.
+    expect(page.locator("#counted-updates")).to_contain_text(
+        "These figures count only updates accepted by the Digital Board. 2 updates submitted but not yet reviewed"
+    )
+    expect(page.get_by_role("link", name="Updates to review").first).to_be_visible()
+    expect(page.get_by_role("link", name="2 Awaiting review: show these deliverables")).to_be_visible()
+    expect(page.get_by_role("table", name="Red and amber deliverables (2)")).to_have_count(0)
+    page.get_by_label("Include updates not yet reviewed").check()
+    page.get_by_role("button", name="Show period").click()
+    after_action(page, "dashboard-including-not-reviewed")
+    expect(page.get_by_label("Include updates not yet reviewed")).to_be_checked()
+
     # Three charts, each an image named by its own <title>.
     charts = page.locator("svg[role='img']")
     expect(charts).to_have_count(3)
@@ -119,7 +131,7 @@ def test_board_member_reads_filters_and_downloads_the_dashboard(page, live_serve
     table = deliverables_table(page)
     expect(table).to_have_accessible_name("1 deliverable (RAG status: Red)")
     assert references_in(table) == ["DS-01"]
-    expect(table.locator("tbody tr td:nth-child(5)")).to_have_text(["Red"])
+    expect(table.locator("tbody tr td:nth-child(5)")).to_have_text([re.compile(r"^Red\s*Not yet reviewed$")])
 
     # Filter with the form.
     page.get_by_role("link", name="Clear filters").click()
