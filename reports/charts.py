@@ -139,7 +139,8 @@ def rag_bar(counts: dict[str, int], *, title: str, chart_id: str) -> SafeString:
         return _no_data(title=title, chart_id=chart_id, desc=desc)
 
     font = BODY_FONT
-    plot_x = 140  # "Not started" at 19 is about 97 wide
+    # The names sit left of the bars: as wide as the longest ("Awaiting review"), with a gap.
+    plot_x = round(max(_text_width(_RAG_LABELS[key], font) for key in _RAG_KEYS) + 16)
     plot_w = WIDTH - plot_x - 64  # room after the longest bar for a three-digit count
     top, row_h, bar_h = 4, 44, 30
     biggest = max(clean.values())

@@ -416,3 +416,12 @@ def test_the_progress_charts_are_specified_once_for_the_dashboard_and_the_report
     assert drawn["summary"] == rag_bar(COUNTS, title=specs[0].title, chart_id="chart-summary")
     assert drawn["aims"] == percent_bars(AIMS, title=specs[1].title, chart_id="chart-aims")
     assert drawn["trend"] == trend_stacked(data["trend"], title=specs[2].title, chart_id="chart-trend")
+
+
+def test_every_status_name_fits_left_of_its_bar():
+    # "Awaiting review" was cut off by a bar that started where "Not started" ended.
+    rows = groups(parse(rag_bar(COUNTS, title="T", chart_id="c")))
+    for key, label, _colour in RAG_ORDER:
+        row = rows[f"{label}: {COUNTS[key]}"]
+        bar_x = float(row.find(f"{NS}rect").get("x"))
+        assert charts._text_width(label, charts.BODY_FONT) + 8 <= bar_x, label
