@@ -2,7 +2,7 @@ import datetime as dt
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fieldset, Fixed, Fluid, Layout, Size
+from crispy_forms_gds.layout import HTML, Field, Fieldset, Fixed, Fluid, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -89,7 +89,8 @@ class ProgressReportForm(forms.ModelForm):
         self.helper.layout = Layout(
             Fieldset(
                 Field("period"),
-                Field.checkbox("include_submitted"),
+                # Drawn by hand: the GOV.UK checkbox with its hint under the label, as on the dashboard.
+                HTML('{% include "reports/includes/include_submitted_field.html" %}'),
                 legend="What the report covers",
                 legend_size=Size.MEDIUM,
             )

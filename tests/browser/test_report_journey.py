@@ -84,3 +84,45 @@ def test_clerk_creates_generates_and_downloads_the_report(page, live_server, cel
     after_action(page, "report-issued")
     expect(page.locator(".govuk-notification-banner")).to_contain_text("issued to committee")
     visit(page, "/reports/", "report-index")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_the_drafted_text_follows_the_chosen_period_and_edited_text_is_kept(browser, live_server, strategy, clerk,
+                                                                            report_world, javascript):  # fmt: skip
+    context = browser.new_context(java_script_enabled=javascript, base_url=live_server.url, bypass_csp=True)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+
+    def check(name):  # axe needs JavaScript in the page; without it, only the page's status is checked
+        if javascript:
+            after_action(page, name)
+
+    if javascript:
+        sign_in_as(page, clerk.username, factories.PASSWORD, "draft-clerk")
+    else:
+        page.goto("/sign-in/")
+        page.get_by_label("Username", exact=True).fill(clerk.username)
+        page.get_by_label("Password", exact=True).fill(factories.PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+    response = page.goto(f"/strategies/{strategy.slug}/reports/new/")
+    assert response.status == 200
+    check(f"draft-create-{javascript}")
+    summary = page.get_by_label("Executive summary")
+    expect(summary).to_contain_text("for April to September 2026.")
+    page.get_by_label("Reporting period").select_option(label="October 2026 to March 2027")
+    page.get_by_role("button", name="Update the drafted text").click()
+    check(f"draft-redrafted-{javascript}")
+    expect(summary).to_contain_text("for October 2026 to March 2027.")
+    expect(page.get_by_label("Recommendations", exact=True)).to_contain_text("during October 2026 to March 2027")
+
+    summary.fill("Our own summary for the committee.")
+    page.get_by_label("Reporting period").select_option(label="April to September 2026")
+    page.get_by_role("button", name="Update the drafted text").click()
+    check(f"draft-offered-{javascript}")
+    expect(summary).to_have_value("Our own summary for the committee.")
+    expect(page.get_by_label("Recommendations", exact=True)).to_contain_text("during April to September 2026")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("You have edited the executive summary.")
+    page.get_by_role("button", name="Replace my executive summary with the new draft").click()
+    check(f"draft-replaced-{javascript}")
+    expect(summary).to_contain_text("for April to September 2026.")
+    context.close()
