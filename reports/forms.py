@@ -5,6 +5,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Fixed, Fluid, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 
 from reports.drafting import DRAFTED_FIELDS, mark_field
 from reports.models import ProgressReport
@@ -126,6 +127,9 @@ class ProgressReportForm(forms.ModelForm):
         )
 
     def show_errors(self, show: bool) -> None:
-        """Hide errors when the form is only re-shown with new drafts, not submitted to be saved."""
+        """Hide errors when the form is only re-shown with new drafts, not submitted to be saved: the answers are
+        not checked at all then (checking would mark the inputs, the date input's parts too, as in error)."""
         self.helper.form_show_errors = show
         self.sections_helper.form_show_errors = show
+        if not show:
+            self._errors = ErrorDict()

@@ -41,14 +41,16 @@ def create(client, every_status, clerk):  # noqa: F811
 def test_update_the_drafted_text_follows_another_period(client, every_status, create):  # noqa: F811
     url, form = create
     assert PREV in form.initial["executive_summary"] and PREV in form.initial["recommendations"]
-    response = client.post(url, _post_data(form, period=every_status["cur"].pk, action="redraft"))
+    empty_date = {"meeting_date_0": "", "meeting_date_1": "", "meeting_date_2": ""}  # not chosen yet
+    response = client.post(url, _post_data(form, period=every_status["cur"].pk, action="redraft", **empty_date))
     assert response.status_code == 200 and not ProgressReport.objects.exists()
     shown = response.context["form"]
     assert (
         f"for {CUR}." in shown["executive_summary"].value() and f"for {PREV}." not in shown["executive_summary"].value()
     )
     assert CUR in shown["recommendations"].value()
-    assert "There is a problem" not in response.content.decode()  # only re-shown, not checked
+    page = response.content.decode()
+    assert "There is a problem" not in page and "govuk-input--error" not in page  # only re-shown, not checked
     from reports.drafting import draft_mark  # here, so the other tests of this file run on code without it
 
     assert shown["executive_summary_draft"].value() == draft_mark(shown["executive_summary"].value())
