@@ -256,4 +256,5 @@ def test_create_and_report_pages_say_how_many_updates_await_review(client, every
     report = _report(every_status, clerk)
     page = client.get(reverse("reports:report_detail", args=[report.pk])).content.decode()
     assert "1 update for October 2026 to March 2027 is waiting for review by the Digital Board." in page
+    assert '<dd class="govuk-summary-list__value">Accepted by the Digital Board</dd>' in page
     assert f'href="{reverse("aims:review_list")}">Updates to review</a>' in page
