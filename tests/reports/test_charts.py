@@ -211,8 +211,8 @@ def test_trend_description_has_a_sentence_per_period():
     assert desc == (
         "April to September 2026: Red 3, Amber 5, Green 12, Complete 4, Not started 1, Awaiting review 0, No update 0; "
         "25 deliverables in all. "
-        "October 2026 to March 2027: Red 0, Amber 0, Green 1, Complete 0, Not started 0, Awaiting review 0, No update 0; "
-        "1 deliverable in all. "
+        "October 2026 to March 2027: Red 0, Amber 0, Green 1, Complete 0, Not started 0, Awaiting review 0, "
+        "No update 0; 1 deliverable in all. "
         "April to September 2027: no deliverables."
     )
 
