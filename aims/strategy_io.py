@@ -7,8 +7,9 @@ twice changes nothing, and a round trip (export, import elsewhere) gives the sam
 touches progress: updates, evidence and milestone completions stay as officers recorded them (a milestone's
 `completed_on` in the document is used only when the milestone is new to the portal). No row is deleted, but a
 re-import does replace what the document lists in full: a theme's aims and a deliverable's contributors become
-those the document names (so one left out is taken off), and opening a period closes the one open before. A bad document raises StrategyImportError naming every place and problem;
-nothing is written unless the whole document is valid.
+those the document names (so one left out is taken off), and opening a period closes the one open before. A bad
+document raises StrategyImportError naming every place and problem; nothing is written unless the whole document
+is valid.
 """
 
 from __future__ import annotations
