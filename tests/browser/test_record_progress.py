@@ -29,7 +29,9 @@ def test_enter_saves_a_draft_and_submitting_goes_through_check_answers(
     page, live_server, officer, deliverable, open_period, width
 ):
     page.set_viewport_size({"width": width, "height": 900})
-    done = factories.MilestoneFactory(deliverable=deliverable, title="Supplier chosen", completed_on=dt.date(2025, 9, 1))
+    done = factories.MilestoneFactory(
+        deliverable=deliverable, title="Supplier chosen", completed_on=dt.date(2025, 9, 1)
+    )
     earlier = factories.PeriodFactory(
         strategy=deliverable.strategy, label="April to September 2026", start_date="2026-04-01",
         end_date="2026-09-30", deadline="2026-09-30", status="closed",
