@@ -161,7 +161,7 @@ class MilestoneCheckboxes(Field):
             {
                 "milestone": m,
                 "value": str(m.pk),
-                "id": f"{bound.auto_id}_{n}",
+                "id": bound.auto_id if n == 0 else f"{bound.auto_id}_{n + 1}",  # the first, where errors link
                 "checked": str(m.pk) in chosen,
                 "date": Field(achieved_on_name(m)).render(form, context, template_pack=template_pack),
             }
@@ -349,15 +349,18 @@ class ProgressUpdateForm(forms.Form):
             if name in self.errors:
                 continue
             if day is None:
-                self.add_error(name, f"Enter the date {milestone.title} was achieved")
+                problem = f"Enter the date {milestone.title} was achieved"
             elif day > today:
-                self.add_error(name, f"The date {milestone.title} was achieved must be today or in the past")
+                problem = f"The date {milestone.title} was achieved must be today or in the past"
             elif self.starts_on and day < self.starts_on:
-                self.add_error(
-                    name,
+                problem = (
                     f"The date {milestone.title} was achieved must be on or after the strategy started, "
-                    f"{self.starts_on:%-d %B %Y}",
+                    f"{self.starts_on:%-d %B %Y}"
                 )
+            else:
+                continue
+            self.add_error(name, problem)
+            self.fields[name].fields[0].widget.errors = [problem]  # so the error summary links to the day box
 
     # What a valid form holds, as aims.recording takes it.
 

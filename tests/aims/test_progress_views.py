@@ -677,5 +677,6 @@ def test_a_milestone_date_in_the_future_before_the_strategy_or_missing_is_refuse
         data.update(milestone_date(to_do, day))
     page = client.post(url, data).content.decode()
     assert "There is a problem" in page and message in page
+    assert f'<a href="#id_milestone_{to_do.pk}_achieved_on_0">{message}' in page  # the summary links to the day
     to_do.refresh_from_db()
     assert to_do.completed_on is None and not ProgressUpdate.objects.filter(period__status="open").exists()
