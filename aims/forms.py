@@ -8,7 +8,9 @@ from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Fixed, Fluid, Layout, Size
 from django import forms
+from django.conf import settings
 from django.core.validators import URLValidator
+from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -213,7 +215,7 @@ class ProgressUpdateForm(forms.Form):
     )
     evidence_files = MultipleFileField(
         label="Upload evidence",
-        help_text=f"You can choose several files at once. {ALLOWED_DESCRIPTION}; up to 20 MB each.",
+        help_text=f"You can choose several files at once. {ALLOWED_DESCRIPTION}.",  # and the size limit: __init__
         required=False,
     )
     remove_staged = forms.MultipleChoiceField(
@@ -243,6 +245,8 @@ class ProgressUpdateForm(forms.Form):
         self.milestones_earlier = [m for m in milestones if m.completed_on and m.pk not in here]
         self.milestones_offered = [m for m in milestones if m not in self.milestones_earlier]
         self.checked_files: list = []  # (UploadedFile, CheckedFile) for files that passed the checks
+        limit = filesizeformat(settings.EVIDENCE_MAX_UPLOAD_BYTES)  # in the words of the error for a larger file
+        self.fields["evidence_files"].help_text = f"{self.fields['evidence_files'].help_text[:-1]}; up to {limit} each."
         self.links = LinkFormSet(data, prefix="links")
         self.figures = FigureFormSet(data, prefix="figures")
         for milestone in self.milestones_offered:

@@ -680,3 +680,12 @@ def test_a_milestone_date_in_the_future_before_the_strategy_or_missing_is_refuse
     assert f'<a href="#id_milestone_{to_do.pk}_achieved_on_0">{message}' in page  # the summary links to the day
     to_do.refresh_from_db()
     assert to_do.completed_on is None and not ProgressUpdate.objects.filter(period__status="open").exists()
+
+
+def test_the_upload_hint_gives_the_limit_the_error_gives(client, url, officer, settings):
+    settings.EVIDENCE_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+    client.force_login(officer)
+    page = client.get(url).content.decode()
+    assert "up to 5.0\xa0MB each." in page and "20 MB" not in page
+    page = client.post(url, form_data(evidence_files=[SimpleUploadedFile("big.pdf", PDF + b"0" * 6 * 1024 * 1024)]))
+    assert "the largest file you can upload is 5.0\xa0MB." in page.content.decode()
