@@ -19,7 +19,7 @@ from aims import rag
 from aims.business_rules import UPDATE_ANSWER_RULES, PercentInRange
 from aims.evidence_files import ALLOWED_DESCRIPTION, EvidenceFileError, check_evidence_file
 from aims.models import Milestone
-from aims.services import ACHIEVED_NEEDED, UPDATE_FIELDS, EvidenceInput, ProgressAnswers
+from aims.services import SUBMISSION_RULES, UPDATE_FIELDS, EvidenceInput, ProgressAnswers, submission_problems
 
 LINK_ROWS = 2
 FIGURE_ROWS = 2
@@ -235,12 +235,14 @@ class ProgressUpdateForm(forms.Form):
 
     def __init__(
         self, data=None, files=None, *, milestones=(), completed_here=(), starts_on=None, staged=(), evidence=(),
-        submitting=False, **kwargs,
+        submitting=False, past_draft=False, **kwargs,
     ):  # fmt: skip
         """`milestones`: the deliverable's; `completed_here`: the pks of those this update completed (offered again,
-        ticked); `starts_on`: the strategy's start date, before which nothing was achieved."""
+        ticked); `starts_on`: the strategy's start date, before which nothing was achieved. `submitting`: asks for
+        what submission needs ("Continue"); `past_draft`: a returned update, held to the submission rules always."""
         super().__init__(data, files, **kwargs)
         self.staged, self.submitting, self.starts_on = list(staged), submitting, starts_on
+        self.past_draft = past_draft
         here = set(completed_here)
         self.milestones_earlier = [m for m in milestones if m.completed_on and m.pk not in here]
         self.milestones_offered = [m for m in milestones if m not in self.milestones_earlier]
@@ -329,10 +331,12 @@ class ProgressUpdateForm(forms.Form):
     def clean(self):
         data = super().clean()
         for rule in UPDATE_ANSWER_RULES:
-            if rule.broken_by(data):
+            if (rule not in SUBMISSION_RULES or self.past_draft) and rule.broken_by(data):
                 self.add_error(rule.field, rule.message)
-        if self.submitting and not (data.get("achieved") or "").strip():
-            self.add_error("achieved", ACHIEVED_NEEDED)
+        if self.submitting:  # a draft is saved as it is; what submitting needs is asked for on "Continue"
+            for field, message in submission_problems(data):
+                if message not in self.errors.get(field, []):
+                    self.add_error(field, message)
         self._clean_achieved_on(data)
         return data
 

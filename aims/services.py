@@ -159,8 +159,10 @@ class ProgressAnswers:
 
 UPDATE_FIELDS = [f.name for f in fields(ProgressAnswers)]
 
-# What an update needs before it goes to the board, besides the business rules (aims/business_rules.py).
+# What an update needs before it goes to the board: what was achieved, and the business rules that hold only once
+# it is past draft (aims/business_rules.py), so "Save as draft" saves whatever has been entered.
 ACHIEVED_NEEDED = "Enter what has been achieved before you submit the update for review"
+SUBMISSION_RULES = (RedNeedsCorrectiveAction,)
 
 
 def submission_problems(update) -> list[tuple[str, str]]:
@@ -169,14 +171,14 @@ def submission_problems(update) -> list[tuple[str, str]]:
     achieved = update.get("achieved") if isinstance(update, dict) else update.achieved
     if not (achieved or "").strip():
         problems.append(("achieved", ACHIEVED_NEEDED))
-    if RedNeedsCorrectiveAction.broken_by(update):
-        problems.append((RedNeedsCorrectiveAction.field, RedNeedsCorrectiveAction.message))
+    problems += [(rule.field, rule.message) for rule in SUBMISSION_RULES if rule.broken_by(update)]
     return problems
 
 
 def _submission_check(update: ProgressUpdate) -> None:
     """Refuse to submit an update that is not ready: a business rule (BusinessRuleViolation), or no achievement."""
-    RedNeedsCorrectiveAction.check(update)
+    for rule in SUBMISSION_RULES:
+        rule.check(update)
     if problems := submission_problems(update):
         raise DomainError(problems[0][1])
 
@@ -258,6 +260,9 @@ def progress_update_save(
     update.corrective_action = answers.corrective_action
     if submit:
         _submission_check(update)
+    elif update.state == ProgressUpdate.State.RETURNED:  # still past draft: the database holds it to these rules
+        for rule in SUBMISSION_RULES:
+            rule.check(update)
     previous_state = update.state
     update.author = user
     update.version = (update.version or 0) + 1

@@ -126,6 +126,7 @@ def _form_kwargs(request, update: ProgressUpdate, submitting=False) -> dict:
         "staged": selectors.staged_uploads(user=request.user, deliverable=deliverable, period=update.period),
         "evidence": list(update.evidence.all()) if update.pk else [],
         "submitting": submitting,
+        "past_draft": update.state == ProgressUpdate.State.RETURNED,
     }
 
 

@@ -193,7 +193,10 @@ def test_check_answers_permissions(client, url, officer, other_officer, board_me
         ({"percent_complete": ""}, "Enter the percent complete"),
         ({"percent_complete": "101"}, "Percent complete must be 100 or less"),
         ({"percent_complete": "-1"}, "Percent complete must be 0 or more"),
-        ({"rag_status": "red"}, "Enter the corrective action: it is required when the status is Red"),
+        (
+            {"rag_status": "red", "action": "continue"},
+            "Enter the corrective action: it is required when the status is Red",
+        ),
         ({"achieved": "", "action": "continue"}, "Enter what has been achieved before you submit"),
         ({"links-0-url": "javascript:alert(1)"}, "Link 1 must be a web address starting with http:// or https://"),
         ({"links-1-title": "Minutes"}, "Enter the address for link 2"),
@@ -689,3 +692,20 @@ def test_the_upload_hint_gives_the_limit_the_error_gives(client, url, officer, s
     assert "up to 5.0\xa0MB each." in page and "20 MB" not in page
     page = client.post(url, form_data(evidence_files=[SimpleUploadedFile("big.pdf", PDF + b"0" * 6 * 1024 * 1024)]))
     assert "the largest file you can upload is 5.0\xa0MB." in page.content.decode()
+
+
+def test_save_as_draft_saves_a_red_update_before_its_corrective_action_is_written(client, url, officer, deliverable,
+                                                                                  open_period):  # fmt: skip
+    client.force_login(officer)
+    assert client.post(url, form_data(rag_status="red", achieved="")).status_code == 302
+    assert (ProgressUpdate.objects.get().state, ProgressUpdate.objects.get().rag_status) == ("draft", "red")
+    # Submitting still needs it: on "Continue", and on the check page.
+    page = client.post(url, form_data(version="1", rag_status="red", action="continue")).content.decode()
+    assert "Enter the corrective action: it is required when the status is Red" in page
+    page = client.get(check_url(deliverable, open_period)).content.decode()
+    assert f'<a href="{url}#id_corrective_action">Enter the corrective action' in page
+    # A returned update is past draft: the database holds it to the rule, so the form asks at every save.
+    ProgressUpdate.objects.update(state="returned", corrective_action="Agency staff")
+    page = client.post(url, form_data(version="1", rag_status="red")).content.decode()
+    assert "Enter the corrective action: it is required when the status is Red" in page
+    assert ProgressUpdate.objects.get().corrective_action == "Agency staff"
