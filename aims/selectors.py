@@ -107,7 +107,7 @@ def period_to_record(
 def progress_update_to_check(*, pk: int) -> ProgressUpdate:
     """An update with what "Check your answers" shows: its deliverable, period, evidence and milestones."""
     return (
-        ProgressUpdate.objects.select_related("deliverable__strategy", "period", "author")
+        ProgressUpdate.objects.select_related("deliverable__strategy", "period", "author", "reviewer")
         .prefetch_related("evidence", "milestones_completed")
         .get(pk=pk)
     )

@@ -705,7 +705,8 @@ def test_save_as_draft_saves_a_red_update_before_its_corrective_action_is_writte
     page = client.get(check_url(deliverable, open_period)).content.decode()
     assert f'<a href="{url}#id_corrective_action">Enter the corrective action' in page
     # A returned update is past draft: the database holds it to the rule, so the form asks at every save.
-    ProgressUpdate.objects.update(state="returned", corrective_action="Agency staff")
+    ProgressUpdate.objects.update(state="returned", corrective_action="Agency staff", review_comment="Say when.")
+    assert "Say when." in client.get(check_url(deliverable, open_period)).content.decode()  # the comment to answer
     page = client.post(url, form_data(version="1", rag_status="red")).content.decode()
     assert "Enter the corrective action: it is required when the status is Red" in page
     assert ProgressUpdate.objects.get().corrective_action == "Agency staff"
