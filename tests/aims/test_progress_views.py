@@ -710,3 +710,19 @@ def test_save_as_draft_saves_a_red_update_before_its_corrective_action_is_writte
     page = client.post(url, form_data(version="1", rag_status="red")).content.decode()
     assert "Enter the corrective action: it is required when the status is Red" in page
     assert ProgressUpdate.objects.get().corrective_action == "Agency staff"
+
+
+def test_the_form_and_check_page_read_milestones_and_kept_files_in_bounded_queries(
+    client, url, officer, deliverable, open_period, django_assert_max_num_queries
+):
+    client.force_login(officer)
+    client.post(url, form_data())
+    for n in range(30):
+        factories.MilestoneFactory(deliverable=deliverable, completed_on=dt.date(2025, 6, 1) if n % 2 else None)
+    for n in range(5):
+        keep_a_file(client, url, f"file{n}.pdf")
+    with django_assert_max_num_queries(13):  # 12 today, however many milestones and files
+        page = client.get(url).content.decode()
+    assert page.count("achieved 1 June 2025") == 15 and page.count("Remove file") == 5
+    with django_assert_max_num_queries(11):  # 10 today
+        assert client.get(check_url(deliverable, open_period)).status_code == 200
