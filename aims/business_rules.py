@@ -2,7 +2,8 @@
 
 Every rule is used from here, in one wording, by
 
-* the progress form: ``if Rule.broken_by(cleaned_data): form.add_error(Rule.field, Rule.message)``;
+* the progress form: ``if Rule.broken_by(cleaned_data): form.add_error(Rule.field, Rule.message)`` (the rules
+  that hold only past draft, ``aims.services.SUBMISSION_RULES``, only on the way to submitting);
 * the service: ``Rule.check(update)`` raises `BusinessRuleViolation`, a DomainError the page shows;
 * the database: ``Rule.constraint()`` is the CheckConstraint in ``ProgressUpdate.Meta.constraints``, named
   ``Rule.name``, whose ``violation_error_message`` is ``Rule.message`` (what the admin's forms say).
@@ -61,8 +62,10 @@ class BusinessRule:
 class RedNeedsCorrectiveAction(BusinessRule):
     """A red update cannot reach the board without a corrective action.
 
-    The database holds it for every update past draft, and the service checks it on submission; the form and
-    the model's clean() ask at every save, drafts too, so the officer hears of it while writing.
+    The database holds it for every update past draft, and the service checks it on submission (and on every save
+    of a returned update); the progress form asks on the way to submitting ("Continue") and for a returned update,
+    so "Save as draft" saves a red draft whose corrective action is still to be written (the model's clean(),
+    used by the admin, asks at every save).
     """
 
     name = "update_red_needs_corrective_action"

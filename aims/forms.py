@@ -4,18 +4,22 @@ from decimal import Decimal
 
 from crispy_forms.utils import TEMPLATE_PACK
 from crispy_forms_gds.choices import Choice
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Fixed, Fluid, Layout, Size
 from django import forms
+from django.conf import settings
 from django.core.validators import URLValidator
+from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from aims import rag
 from aims.business_rules import UPDATE_ANSWER_RULES, PercentInRange
 from aims.evidence_files import ALLOWED_DESCRIPTION, EvidenceFileError, check_evidence_file
 from aims.models import Milestone
-from aims.services import UPDATE_FIELDS, EvidenceInput, ProgressAnswers
+from aims.services import SUBMISSION_RULES, UPDATE_FIELDS, EvidenceInput, ProgressAnswers, submission_problems
 
 LINK_ROWS = 2
 FIGURE_ROWS = 2
@@ -123,6 +127,52 @@ class RowsFieldset(Fieldset):
         return render_to_string(self.get_template_name(template_pack), context)
 
 
+class AchievedOnField(DateInputField):
+    """When a milestone was achieved: the GOV.UK date input, with messages that name the milestone."""
+
+    def __init__(self, *, title: str, **kwargs):
+        super().__init__(label="When was it achieved?", help_text="For example, 27 3 2026", required=False, **kwargs)
+        self.title = title
+        self.error_messages["incomplete"] = f"Enter the day, month and year {title} was achieved"
+        for part, name in zip(self.fields, ("day", "month", "year"), strict=True):
+            part.error_messages["incomplete"] = f"Enter the {name} {title} was achieved"
+            part.validators[0].message = f"The date {title} was achieved must be a real date, in numbers"
+
+    def compress(self, data_list):
+        try:
+            return super().compress(data_list)
+        except forms.ValidationError as exc:
+            raise forms.ValidationError(f"The date {self.title} was achieved must be a real date") from exc
+
+
+def achieved_on_name(milestone: Milestone) -> str:
+    return f"milestone_{milestone.pk}_achieved_on"
+
+
+class MilestoneCheckboxes(Field):
+    """The milestones still to complete as GOV.UK checkboxes, each revealing when it was achieved (a date input),
+    after the ones completed in earlier periods, shown with their dates and not offered again."""
+
+    def __init__(self):
+        super().__init__("milestones_completed")
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
+        bound = form["milestones_completed"]
+        chosen = {str(v) for v in (bound.value() or [])}
+        items = [
+            {
+                "milestone": m,
+                "value": str(m.pk),
+                "id": bound.auto_id if n == 0 else f"{bound.auto_id}_{n + 1}",  # the first, where errors link
+                "checked": str(m.pk) in chosen,
+                "date": Field(achieved_on_name(m)).render(form, context, template_pack=template_pack),
+            }
+            for n, m in enumerate(form.milestones_offered)
+        ]
+        context = {"field": bound, "items": items, "earlier": form.milestones_earlier}
+        return render_to_string("aims/includes/milestone_checkboxes.html", context)
+
+
 class ProgressUpdateForm(forms.Form):
     """The officer's progress update, with its rows of links and figures (formsets `links` and `figures`, bound
     with it). Evidence rows and files are validated here; saving is aims.recording's job."""
@@ -165,12 +215,13 @@ class ProgressUpdateForm(forms.Form):
     )
     evidence_files = MultipleFileField(
         label="Upload evidence",
-        help_text=f"You can choose several files at once. {ALLOWED_DESCRIPTION}; up to 20 MB each.",
+        help_text=f"You can choose several files at once. {ALLOWED_DESCRIPTION}.",  # and the size limit: __init__
         required=False,
     )
-    staged_uploads = forms.MultipleChoiceField(
-        label="Files ready to attach",
-        help_text="These files were checked and kept while you correct the form. Untick any you do not want.",
+    remove_staged = forms.MultipleChoiceField(
+        label="Files you have added",
+        help_text="These files passed their checks and are kept for this update: they are attached when you save. "
+        "Tick any you want to remove.",
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
@@ -182,24 +233,37 @@ class ProgressUpdateForm(forms.Form):
         help_text="For example, where evidence that cannot be uploaded is kept.",
     )  # fmt: skip
 
-    def __init__(self, data=None, files=None, *, milestones=(), staged=(), evidence=(), submitting=False, **kwargs):
+    def __init__(
+        self, data=None, files=None, *, milestones=(), completed_here=(), starts_on=None, staged=(), evidence=(),
+        submitting=False, past_draft=False, **kwargs,
+    ):  # fmt: skip
+        """`milestones`: the deliverable's; `completed_here`: the pks of those this update completed (offered again,
+        ticked); `starts_on`: the strategy's start date, before which nothing was achieved. `submitting`: asks for
+        what submission needs ("Continue"); `past_draft`: a returned update, held to the submission rules always."""
         super().__init__(data, files, **kwargs)
-        self.milestones, self.staged, self.submitting = list(milestones), list(staged), submitting
+        self.staged, self.submitting, self.starts_on = list(staged), submitting, starts_on
+        self.past_draft = past_draft
+        here = set(completed_here)
+        self.milestones_earlier = [m for m in milestones if m.completed_on and m.pk not in here]
+        self.milestones_offered = [m for m in milestones if m not in self.milestones_earlier]
         self.checked_files: list = []  # (UploadedFile, CheckedFile) for files that passed the checks
+        limit = filesizeformat(settings.EVIDENCE_MAX_UPLOAD_BYTES)  # in the words of the error for a larger file
+        self.fields["evidence_files"].help_text = f"{self.fields['evidence_files'].help_text[:-1]}; up to {limit} each."
         self.links = LinkFormSet(data, prefix="links")
         self.figures = FigureFormSet(data, prefix="figures")
+        for milestone in self.milestones_offered:
+            self.fields[achieved_on_name(milestone)] = AchievedOnField(
+                title=milestone.title, initial=milestone.completed_on or timezone.localdate()
+            )
         choices = {
-            "milestones_completed": [
-                (str(m.pk), f"{m.title}" + (f" (due {m.due_date:%-d %B %Y})" if m.due_date else ""))
-                for m in self.milestones
-            ],
-            "staged_uploads": [(str(s.pk), s.original_name) for s in self.staged],
+            "milestones_completed": [(str(m.pk), m.title) for m in self.milestones_offered],
+            "remove_staged": [(str(s.pk), f"Remove {s.original_name}") for s in self.staged],
             "remove_evidence": [(str(e.pk), e.display_title) for e in evidence],
         }
         for name, options in choices.items():
             if options:
                 self.fields[name].choices = options
-            else:
+            elif name != "milestones_completed" or not self.milestones_earlier:
                 del self.fields[name]
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -207,8 +271,8 @@ class ProgressUpdateForm(forms.Form):
 
     def _layout(self) -> Layout:
         evidence_layout = [Field("evidence_files")]
-        if "staged_uploads" in self.fields:
-            evidence_layout.insert(0, Field.checkboxes("staged_uploads"))
+        if "remove_staged" in self.fields:
+            evidence_layout.insert(0, Field.checkboxes("remove_staged", small=True))
         if "remove_evidence" in self.fields:
             evidence_layout.append(Field.checkboxes("remove_evidence", small=True))
         progress = [
@@ -220,7 +284,7 @@ class ProgressUpdateForm(forms.Form):
             Field.textarea("corrective_action"),
         ]
         if "milestones_completed" in self.fields:
-            progress.append(Field.checkboxes("milestones_completed", legend_size=Size.MEDIUM, small=True))
+            progress.append(MilestoneCheckboxes())
         return Layout(
             "version",
             *progress,
@@ -267,41 +331,80 @@ class ProgressUpdateForm(forms.Form):
     def clean(self):
         data = super().clean()
         for rule in UPDATE_ANSWER_RULES:
-            if rule.broken_by(data):
+            if (rule not in SUBMISSION_RULES or self.past_draft) and rule.broken_by(data):
                 self.add_error(rule.field, rule.message)
-        if self.submitting and not (data.get("achieved") or "").strip():
-            self.add_error("achieved", "Enter what has been achieved before you submit the update for review")
+        if self.submitting:  # a draft is saved as it is; what submitting needs is asked for on "Continue"
+            for field, message in submission_problems(data):
+                if message not in self.errors.get(field, []):
+                    self.add_error(field, message)
+        self._clean_achieved_on(data)
         return data
+
+    def _clean_achieved_on(self, data: dict) -> None:
+        """A ticked milestone needs a date, today or earlier and not before the strategy started; the date of one
+        left unticked is not asked for, so its errors are dropped."""
+        chosen = set(data.get("milestones_completed") or [])
+        today = timezone.localdate()
+        for milestone in self.milestones_offered:
+            name = achieved_on_name(milestone)
+            if str(milestone.pk) not in chosen:
+                self.errors.pop(name, None)
+                data.pop(name, None)
+                for part in self.fields[name].fields:
+                    part.widget.errors = []
+                continue
+            day = data.get(name)
+            if name in self.errors:
+                continue
+            if day is None:
+                problem = f"Enter the date {milestone.title} was achieved"
+            elif day > today:
+                problem = f"The date {milestone.title} was achieved must be today or in the past"
+            elif self.starts_on and day < self.starts_on:
+                problem = (
+                    f"The date {milestone.title} was achieved must be on or after the strategy started, "
+                    f"{self.starts_on:%-d %B %Y}"
+                )
+            else:
+                continue
+            self.add_error(name, problem)
+            self.fields[name].fields[0].widget.errors = [problem]  # so the error summary links to the day box
 
     # What a valid form holds, as aims.recording takes it.
 
     def answers(self) -> ProgressAnswers:
         return ProgressAnswers(**{name: self.cleaned_data[name] for name in UPDATE_FIELDS})
 
+    def staged_removed(self) -> list[int]:
+        """The kept files the person ticked to remove (read from the data, so it works on an invalid form too)."""
+        offered = {str(s.pk) for s in self.staged}
+        return [int(pk) for pk in self.data.getlist("remove_staged") if pk in offered] if self.data else []
+
     def evidence_input(self) -> EvidenceInput:
-        chosen = set(self.cleaned_data.get("staged_uploads") or [])
+        removed = set(self.staged_removed())
         note = (self.cleaned_data.get("note") or "").strip()
         return EvidenceInput(
-            files=[(s, None) for s in self.staged if str(s.pk) in chosen] + self.checked_files,
+            files=[(s, None) for s in self.staged if s.pk not in removed] + self.checked_files,
             links=[row.link for row in self.links if row.link],
             figures=[row.figure for row in self.figures if row.figure],
             notes=[note] if note else [],
             remove_ids=[int(x) for x in self.cleaned_data.get("remove_evidence") or []],
         )
 
-    def milestones_chosen(self) -> list[Milestone] | None:
-        """The milestones ticked as completed; None when the deliverable has none (nothing to change)."""
-        if "milestones_completed" not in self.fields:
+    def milestones_chosen(self) -> dict[Milestone, object] | None:
+        """The milestones ticked as completed in this update, each with the date it was achieved; None when there
+        are none to offer (nothing to change). Milestones completed in earlier periods are never among them."""
+        if not self.milestones_offered:
             return None
         chosen = set(self.cleaned_data.get("milestones_completed") or [])
-        return [m for m in self.milestones if str(m.pk) in chosen]
+        return {m: self.cleaned_data[achieved_on_name(m)] for m in self.milestones_offered if str(m.pk) in chosen}
 
     def rebound(self, *, version: int | None = None, **kwargs) -> ProgressUpdateForm:
         """The same answers and errors, bound again with the constructor's `kwargs` (`staged` now holding the files
-        just kept, shown ticked as "Files ready to attach") and, after a concurrent edit, the current `version`, so
-        that saving again is a deliberate overwrite."""
+        kept for this update, listed as "Files you have added", none ticked to remove) and, after a concurrent edit,
+        the current `version`, so that saving again is a deliberate overwrite."""
         data = self.data.copy()
-        data.setlist("staged_uploads", [str(s.pk) for s in kwargs.get("staged", ())])
+        data.setlist("remove_staged", [])
         if version is not None:
             data["version"] = str(version)
         rebound = ProgressUpdateForm(data, **kwargs)

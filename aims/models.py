@@ -368,10 +368,14 @@ class Evidence(models.Model):
 class StagedUpload(models.Model):
     """A checked file kept while the rest of the progress form is corrected, so no chosen file is lost.
 
-    Becomes Evidence when the form is saved; rows older than a day are removed by a periodic task.
+    It belongs to the update it was chosen for (the deliverable and reporting period) and to the person who chose
+    it, is offered only there, and becomes Evidence when that form is next saved, unless they remove it. The
+    periodic clean-up removes it only once nothing can be recorded for that period any more.
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    deliverable = models.ForeignKey(Deliverable, on_delete=models.CASCADE, related_name="staged_uploads")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="staged_uploads")
     file = models.FileField(upload_to="staged/%Y/%m/", max_length=300)
     original_name = models.CharField(max_length=255)
     size_bytes = models.PositiveBigIntegerField()
@@ -381,6 +385,7 @@ class StagedUpload(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["deliverable", "period", "user"])]
 
     def __str__(self) -> str:
         return self.original_name

@@ -1,6 +1,6 @@
 """Recording progress, as the officer's form does it: save a draft or submit, keep the files that passed their
-checks when something else stops the save, show a concurrent edit side by side, and clear away kept files that
-are no longer wanted. The writes themselves are aims.services'; which period may be recorded is
+checks when something else stops the save (for that update only), show a concurrent edit side by side, and
+delete the kept files the person removes. The writes themselves are aims.services'; which period may be recorded is
 aims.selectors.recordable_period."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from aims import services
-from aims.models import Milestone, ProgressUpdate, StagedUpload
+from aims.models import ProgressUpdate, StagedUpload
 from core.errors import DomainError
 
 
@@ -31,7 +31,7 @@ class Recorded:
     saved: bool
     error: str = ""
     conflict: Conflict | None = None
-    files_kept: bool = False  # files chosen on this form were kept, to be offered as "Files ready to attach"
+    files_kept: bool = False  # files chosen on this form were kept, to be listed as "Files you have added"
 
 
 def progress_update_record(
@@ -41,17 +41,19 @@ def progress_update_record(
     answers: services.ProgressAnswers,
     evidence: services.EvidenceInput,
     expected_version: int,
-    submit: bool,
-    milestones_completed: list[Milestone] | None = None,
+    submit: bool = False,
+    milestones_completed=None,
+    staged_removed: list[int] = (),
 ) -> Recorded:
-    """Save the update as a draft, or submit it for review, with its evidence and milestones.
+    """Save the update as a draft (or, with `submit`, submit it for review), with its evidence and milestones.
 
     `update` is the deliverable's update for the period, or an unsaved one (services.progress_update_start);
     `expected_version` the version the person opened. `evidence.files` holds new uploads that passed their checks
-    and the person's StagedUploads they left ticked. When the save is refused (a rule, or a concurrent edit) the
-    new uploads are kept as StagedUploads so they need not be chosen again; once it succeeds, the kept files the
-    person unticked are deleted.
+    and the files kept for this update (StagedUploads) the person did not remove; `staged_removed` the kept files
+    they ticked to remove, deleted whatever happens. When the save is refused (a rule, or a concurrent edit) the
+    new uploads are kept for this update, so they need not be chosen again.
     """
+    staged_uploads_remove(user=user, update=update, ids=staged_removed)
     try:
         saved = services.progress_update_save(
             update=update,
@@ -63,31 +65,35 @@ def progress_update_record(
             milestones_completed=milestones_completed,
         )
     except services.ConcurrentEditError as exc:
-        kept = files_keep(user=user, files=_new_files(evidence))
+        kept = files_keep(user=user, update=update, files=_new_files(evidence))
         conflict = Conflict(str(exc), exc.current, _differences(exc.current, answers))
         return Recorded(exc.current, saved=False, conflict=conflict, files_kept=kept)
     except DomainError as exc:
-        kept = files_keep(user=user, files=_new_files(evidence))
+        kept = files_keep(user=user, update=update, files=_new_files(evidence))
         return Recorded(update, saved=False, error=str(exc), files_kept=kept)
-    used = [source.pk for source, _ in evidence.files if isinstance(source, StagedUpload)]
-    staged_uploads_discard(user=user, keep=used)
     return Recorded(saved, saved=True)
 
 
-def files_keep(*, user, files: list) -> bool:
-    """Keep files that passed their checks ((upload, CheckedFile) pairs) while another answer on the form needs
-    correcting, so a problem elsewhere never loses them. True if there were any."""
+def files_keep(*, user, update: ProgressUpdate, files: list) -> bool:
+    """Keep files that passed their checks ((upload, CheckedFile) pairs) for `update` (its deliverable and period,
+    saved or not) while another answer on the form needs correcting, so a problem elsewhere never loses them.
+    True if there were any."""
     with transaction.atomic():
         for upload, checked in files:
-            services.staged_upload_create(user=user, source=upload, checked=checked)
+            services.staged_upload_create(
+                user=user, deliverable=update.deliverable, period=update.period, source=upload, checked=checked
+            )
     return bool(files)
 
 
-def staged_uploads_discard(*, user, keep: list[int]) -> None:
-    """Delete the person's kept files other than `keep`: the ones they unticked on a form that was then saved."""
-    for staged in StagedUpload.objects.filter(user=user).exclude(pk__in=keep):
-        staged.file.delete(save=False)
-        staged.delete()
+def staged_uploads_remove(*, user, update: ProgressUpdate, ids) -> None:
+    """Delete the kept files `ids` the person removed, among their own kept for this update only."""
+    if not ids:
+        return
+    for staged in StagedUpload.objects.filter(
+        pk__in=list(ids), user=user, deliverable_id=update.deliverable_id, period_id=update.period_id
+    ):
+        services.staged_upload_remove(staged=staged)
 
 
 def _new_files(evidence: services.EvidenceInput) -> list:

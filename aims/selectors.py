@@ -104,9 +104,19 @@ def period_to_record(
     return None
 
 
-def staged_uploads(*, user) -> list[StagedUpload]:
-    """The files kept for the person while they corrected a form, offered as "Files ready to attach"."""
-    return list(StagedUpload.objects.filter(user=user))
+def progress_update_to_check(*, pk: int) -> ProgressUpdate:
+    """An update with what "Check your answers" shows: its deliverable, period, evidence and milestones."""
+    return (
+        ProgressUpdate.objects.select_related("deliverable__strategy", "period", "author", "reviewer")
+        .prefetch_related("evidence", "milestones_completed")
+        .get(pk=pk)
+    )
+
+
+def staged_uploads(*, user, deliverable: Deliverable, period: ReportingPeriod) -> list[StagedUpload]:
+    """The files the person chose for the deliverable's update for the period and that were kept while they
+    corrected the form, listed there (and nowhere else) as "Files you have added"."""
+    return list(StagedUpload.objects.filter(user=user, deliverable=deliverable, period=period))
 
 
 @dataclass

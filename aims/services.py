@@ -159,6 +159,29 @@ class ProgressAnswers:
 
 UPDATE_FIELDS = [f.name for f in fields(ProgressAnswers)]
 
+# What an update needs before it goes to the board: what was achieved, and the business rules that hold only once
+# it is past draft (aims/business_rules.py), so "Save as draft" saves whatever has been entered.
+ACHIEVED_NEEDED = "Enter what has been achieved before you submit the update for review"
+SUBMISSION_RULES = (RedNeedsCorrectiveAction,)
+
+
+def submission_problems(update) -> list[tuple[str, str]]:
+    """(answer, message) for each thing that stops `update` (or a form's cleaned data) being submitted for review."""
+    problems = []
+    achieved = update.get("achieved") if isinstance(update, dict) else update.achieved
+    if not (achieved or "").strip():
+        problems.append(("achieved", ACHIEVED_NEEDED))
+    problems += [(rule.field, rule.message) for rule in SUBMISSION_RULES if rule.broken_by(update)]
+    return problems
+
+
+def _submission_check(update: ProgressUpdate) -> None:
+    """Refuse to submit an update that is not ready: a business rule (BusinessRuleViolation), or no achievement."""
+    for rule in SUBMISSION_RULES:
+        rule.check(update)
+    if problems := submission_problems(update):
+        raise DomainError(problems[0][1])
+
 
 def progress_update_start(*, deliverable: Deliverable, period: ReportingPeriod, user) -> ProgressUpdate:
     """An unsaved update for the period, prefilled from the deliverable's previous update."""
@@ -209,12 +232,14 @@ def progress_update_save(
     expected_version: int,
     submit: bool,
     evidence: EvidenceInput | None = None,
-    milestones_completed: list[Milestone] | None = None,
+    milestones_completed: list[Milestone] | dict[Milestone, dt.date | None] | None = None,
 ) -> ProgressUpdate:
     """Save a draft or submit an update for review, with its evidence, guarding against lost edits.
 
     `expected_version` is the version the person opened (0 for a new update). If anyone saved since,
-    ConcurrentEditError is raised and nothing is written.
+    ConcurrentEditError is raised and nothing is written. `milestones_completed`: the milestones this update
+    completes, each with the date it was achieved (a list, or None as a date: today, or the date already held);
+    one this update completed before and no longer lists is no longer complete. None changes no milestone.
     """
     _check_can_edit(update=update, user=user)
     deliverable = update.deliverable
@@ -234,7 +259,10 @@ def progress_update_save(
     update.risks_issues = answers.risks_issues
     update.corrective_action = answers.corrective_action
     if submit:
-        RedNeedsCorrectiveAction.check(update)
+        _submission_check(update)
+    elif update.state == ProgressUpdate.State.RETURNED:  # still past draft: the database holds it to these rules
+        for rule in SUBMISSION_RULES:
+            rule.check(update)
     previous_state = update.state
     update.author = user
     update.version = (update.version or 0) + 1
@@ -249,8 +277,7 @@ def progress_update_save(
         raise DomainError("This update could not be saved because it breaks a rule; check each answer.") from exc
 
     if milestones_completed is not None:
-        update.milestones_completed.set(milestones_completed)
-        _milestones_complete(milestones_completed, user=user)
+        _milestones_complete(update, milestones_completed, user=user)
     if evidence is not None:
         evidence_apply(update=update, evidence=evidence, user=user)
     freshness.mark(strategies=[deliverable.strategy_id], deliverables=[deliverable.pk])
@@ -259,15 +286,34 @@ def progress_update_save(
     return update
 
 
-def _milestones_complete(milestones: list[Milestone], *, user) -> None:
-    """Date the newly completed milestones today: one UPDATE, and one INSERT of their history."""
-    newly = [m for m in milestones if m.completed_on is None]
-    if newly:
-        today = timezone.localdate()
-        Milestone.objects.filter(pk__in=[m.pk for m in newly]).update(completed_on=today)
-        for milestone in newly:
-            milestone.completed_on = today
-        Milestone.history.bulk_history_create(newly, update=True, default_user=user)
+def _milestones_complete(update: ProgressUpdate, chosen, *, user) -> None:
+    """Link the update to the milestones it completes and date them (one UPDATE, one INSERT of their history);
+    clear the date of any it completed before and no longer does, unless another update completed it."""
+    chosen = dict.fromkeys(chosen) if isinstance(chosen, list) else dict(chosen)
+    today = timezone.localdate()
+    starts_on = update.deliverable.strategy.start_date
+    for milestone, day in chosen.items():
+        if day and (day > today or day < starts_on):
+            raise DomainError(
+                f"The date {milestone.title} was achieved must be between {starts_on:%-d %B %Y}, when the strategy "
+                "started, and today."
+            )
+    before = set(update.milestones_completed.values_list("pk", flat=True))
+    update.milestones_completed.set(list(chosen))
+    changed = []
+    for milestone, day in chosen.items():
+        day = day or milestone.completed_on or today
+        if milestone.completed_on != day:
+            milestone.completed_on = day
+            changed.append(milestone)
+    dropped = before - {m.pk for m in chosen}
+    if dropped:
+        for milestone in Milestone.objects.filter(pk__in=dropped, completed_in_updates=None).exclude(completed_on=None):
+            milestone.completed_on = None
+            changed.append(milestone)
+    if changed:
+        Milestone.objects.bulk_update(changed, ["completed_on"])
+        Milestone.history.bulk_history_create(changed, update=True, default_user=user)
 
 
 def evidence_apply(*, update: ProgressUpdate, evidence: EvidenceInput, user) -> None:
@@ -336,10 +382,13 @@ def generated_name(original_name: str) -> str:
     return f"{uuid.uuid4().hex}{suffix}"
 
 
-def staged_upload_create(*, user, source, checked) -> StagedUpload:
-    """Keep a valid file the person chose while another answer on the form needs correcting."""
+def staged_upload_create(*, user, deliverable: Deliverable, period: ReportingPeriod, source, checked) -> StagedUpload:
+    """Keep a valid file the person chose for the deliverable's update for the period while another answer on the
+    form needs correcting: it is offered on that form only, and attached when it is next saved."""
     staged = StagedUpload(
         user=user,
+        deliverable=deliverable,
+        period=period,
         original_name=checked.original_name,
         size_bytes=checked.size_bytes,
         content_type=checked.content_type,
@@ -352,14 +401,50 @@ def staged_upload_create(*, user, source, checked) -> StagedUpload:
     return staged
 
 
+def staged_upload_remove(*, staged: StagedUpload) -> None:
+    """Delete a kept file the person removed, with its stored file."""
+    staged.file.delete(save=False)
+    staged.delete()
+
+
 def staged_uploads_clean(*, older_than: dt.timedelta = dt.timedelta(days=1)) -> int:
-    """Remove files kept for a form that was never saved (StagedUpload) once they are `older_than`."""
+    """Remove kept files (StagedUpload) that can never be attached: their update was accepted, or their period
+    closed with no update returned to correct. Kept files are otherwise kept until the person removes them or
+    saves the form, however long that takes; `older_than` spares ones chosen just now."""
     count = 0
-    for staged in StagedUpload.objects.filter(created_at__lt=timezone.now() - older_than):
-        staged.file.delete(save=False)
-        staged.delete()
-        count += 1
+    stale = StagedUpload.objects.filter(created_at__lt=timezone.now() - older_than).select_related("period")
+    for staged in stale:
+        recordable = recordable_period(deliverable=staged.deliverable, period=staged.period)
+        accepted = recordable.update is not None and recordable.update.state == ProgressUpdate.State.ACCEPTED
+        if recordable.refusal == Recordable.CLOSED or accepted:
+            staged_upload_remove(staged=staged)
+            count += 1
     return count
+
+
+@freshness.atomic
+def progress_update_submit(*, update: ProgressUpdate, user, expected_version: int) -> ProgressUpdate:
+    """Submit a saved update for review as it stands, after the person checked their answers.
+
+    `expected_version` is the version they checked: if anyone saved since, ConcurrentEditError is raised and
+    nothing is written. Refused with the first problem of `submission_problems` if the update is not ready.
+    """
+    if not update.pk:
+        raise DomainError("Save your answers before you submit them.")
+    _check_can_edit(update=update, user=user)
+    current = ProgressUpdate.objects.select_for_update().select_related("deliverable").get(pk=update.pk)
+    if current.version != expected_version:
+        raise ConcurrentEditError(current)
+    _submission_check(current)
+    previous_state = current.state
+    current.state = ProgressUpdate.State.SUBMITTED
+    current.submitted_at = timezone.now()
+    current.author = user
+    current.version += 1
+    current.save()
+    freshness.mark(strategies=[current.deliverable.strategy_id], deliverables=[current.deliverable_id])
+    transaction.on_commit(lambda: notify_update_submitted(update_id=current.pk, previous_state=previous_state))
+    return current
 
 
 @freshness.atomic

@@ -3,9 +3,13 @@
 The document holds the organisation, the strategy, its aims, principles, themes, deliverables (owners and
 contributors by username or email, principle links, milestones) and reporting periods. Progress is not part of
 it. Import is an upsert by natural keys (slug, number, reference, start date): importing the same document
-twice changes nothing, and a round trip (export, import elsewhere) gives the same strategy. Nothing in the
-database is removed by an import. A bad document raises StrategyImportError naming every place and problem;
-nothing is written unless the whole document is valid.
+twice changes nothing, and a round trip (export, import elsewhere) gives the same strategy. An import never
+touches progress: updates, evidence and milestone completions stay as officers recorded them (a milestone's
+`completed_on` in the document is used only when the milestone is new to the portal). No row is deleted, but a
+re-import does replace what the document lists in full: a theme's aims and a deliverable's contributors become
+those the document names (so one left out is taken off), and opening a period closes the one open before. A bad
+document raises StrategyImportError naming every place and problem; nothing is written unless the whole document
+is valid.
 """
 
 from __future__ import annotations
@@ -419,9 +423,10 @@ def _save(obj, place: str) -> None:
         raise StrategyImportError([(place, messages)]) from exc
 
 
-def _upsert(model, place: str, lookup: dict, values: dict):
-    """The row, created or changed to hold `values`, and marked as changed (core/freshness.py) if it was."""
-    obj = model.objects.filter(**lookup).first() or model(**lookup)
+def _upsert(model, place: str, lookup: dict, values: dict, on_create: dict | None = None):
+    """The row, created or changed to hold `values`, and marked as changed (core/freshness.py) if it was.
+    `on_create` holds values given to a new row only: an existing row keeps its own."""
+    obj = model.objects.filter(**lookup).first() or model(**lookup, **(on_create or {}))
     changed = obj.pk is None
     previous_owner = None
     for field, value in values.items():
@@ -505,8 +510,9 @@ def _import_deliverable(d: dict, strategy: Strategy, themes: dict, principles: d
     for j, ms in enumerate(d["milestones"]):
         _upsert(
             Milestone, f"{d['place']}.milestones[{j}]",
-            {"deliverable": deliverable, "title": ms["title"]},
-            {"due_date": ms["due_date"], "completed_on": ms["completed_on"]},
+            {"deliverable": deliverable, "title": ms["title"]}, {"due_date": ms["due_date"]},
+            # When a milestone was completed is progress, recorded by officers: the file's date only starts a new one.
+            on_create={"completed_on": ms["completed_on"]},
         )  # fmt: skip
 
 

@@ -22,5 +22,5 @@ def reporting_periods_roll_over_all() -> list[int]:
 
 @shared_task(acks_late=True)
 def staged_uploads_clean() -> int:
-    """Remove files kept for a form that was never saved, a day after they were kept."""
+    """Remove kept files that can never be attached any more (aims.services.staged_uploads_clean)."""
     return services.staged_uploads_clean()

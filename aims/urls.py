@@ -9,6 +9,11 @@ urlpatterns = [
     path("strategies/<slug:slug>/", views.strategy_detail, name="strategy_detail"),
     path("deliverables/<int:pk>/", views.deliverable_detail, name="deliverable_detail"),
     path("deliverables/<int:pk>/progress/<int:period_pk>/", views.progress_update, name="progress_update"),
+    path(
+        "deliverables/<int:pk>/progress/<int:period_pk>/check/",
+        views.progress_update_check,
+        name="progress_update_check",
+    ),
     path("evidence/<int:pk>/download/", views.evidence_download, name="evidence_download"),
     path("review/", views.review_list, name="review_list"),
     path("updates/<int:pk>/", views.update_review, name="update_review"),

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from aims import recording, rules, selectors, services
@@ -116,12 +117,16 @@ def _deliverable_context(pk: int, can_record: bool) -> dict:
     }
 
 
-def _form_kwargs(request, deliverable, update, submitting=False) -> dict:
+def _form_kwargs(request, update: ProgressUpdate, submitting=False) -> dict:
+    deliverable = update.deliverable
     return {
         "milestones": list(deliverable.milestones.all()),
-        "staged": selectors.staged_uploads(user=request.user),
+        "completed_here": list(update.milestones_completed.values_list("pk", flat=True)) if update.pk else [],
+        "starts_on": deliverable.strategy.start_date,
+        "staged": selectors.staged_uploads(user=request.user, deliverable=deliverable, period=update.period),
         "evidence": list(update.evidence.all()) if update.pk else [],
         "submitting": submitting,
+        "past_draft": update.state == ProgressUpdate.State.RETURNED,
     }
 
 
@@ -133,8 +138,9 @@ def _initial(update: ProgressUpdate) -> dict:
     return initial
 
 
-@login_required
-def progress_update(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
+def _update_to_record(request: HttpRequest, pk: int, period_pk: int) -> tuple[ProgressUpdate | None, HttpResponse]:
+    """The deliverable's update for the period (unsaved if new), or None and a redirect saying why it cannot be
+    recorded. Refuses anyone who may not record the deliverable's progress."""
     deliverable = get_object_or_404(Deliverable.objects.select_related("strategy", "theme", "owner"), pk=pk)
     if not rules.can_view_strategy(request.user, deliverable.strategy):
         raise PermissionDenied
@@ -144,55 +150,127 @@ def progress_update(request: HttpRequest, pk: int, period_pk: int) -> HttpRespon
     recordable = selectors.recordable_period(deliverable=deliverable, period=period)
     if recordable.refusal:
         messages.info(request, recordable.message)
-        return redirect("aims:deliverable_detail", pk=deliverable.pk)
+        return None, redirect("aims:deliverable_detail", pk=deliverable.pk)
     update = recordable.update or services.progress_update_start(
         deliverable=deliverable, period=period, user=request.user
     )
+    update.deliverable, update.period = deliverable, period
+    return update, None
+
+
+@login_required
+def progress_update(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
+    """Record progress. "Save as draft" is the form's first button, so pressing Enter in a field saves a draft;
+    "Continue" saves too, then shows the answers to check before they are submitted (progress_update_check)."""
+    update, refused = _update_to_record(request, pk, period_pk)
+    if refused:
+        return refused
     conflict = None
     if request.method == "POST":
-        submitting = request.POST.get("action") == "submit"
-        form = ProgressUpdateForm(
-            request.POST, request.FILES, **_form_kwargs(request, deliverable, update, submitting=submitting)
-        )
-        if form.is_valid():
-            result = recording.progress_update_record(
-                update=update,
-                user=request.user,
-                answers=form.answers(),
-                evidence=form.evidence_input(),
-                expected_version=form.cleaned_data["version"],
-                submit=submitting,
-                milestones_completed=form.milestones_chosen(),
-            )
-            if result.saved and submitting:
-                messages.success(request, f"Your {period.label} update was submitted for review.")
-                return redirect("aims:deliverable_detail", pk=deliverable.pk)
-            if result.saved:
-                messages.success(request, f"Your {period.label} update was saved as a draft.")
-                return redirect("aims:progress_update", pk=deliverable.pk, period_pk=period.pk)
-            if result.error:
-                form.add_error(None, result.error)
-            update, conflict, files_kept = result.update, result.conflict, result.files_kept
-        else:
-            files_kept = recording.files_keep(user=request.user, files=form.checked_files)
-        if files_kept or conflict:  # the files kept shown ticked; after a conflict, the current version
-            version = conflict.current.version if conflict else None
-            form = form.rebound(version=version, **_form_kwargs(request, deliverable, update, submitting))
+        done, form, update, conflict = _progress_update_post(request, update)
+        if done:
+            return done
     else:
-        form = ProgressUpdateForm(initial=_initial(update), **_form_kwargs(request, deliverable, update))
+        form = ProgressUpdateForm(initial=_initial(update), **_form_kwargs(request, update))
     return render(
         request,
         "aims/progress_update_form.html",
         {
             "form": form,
-            "deliverable": deliverable,
-            "strategy": deliverable.strategy,
-            "period": period,
+            "deliverable": update.deliverable,
+            "strategy": update.deliverable.strategy,
+            "period": update.period,
             "update": update,
             "conflict": conflict,
             "max_upload_mb": settings.EVIDENCE_MAX_UPLOAD_BYTES // (1024 * 1024),
         },
     )
+
+
+def _progress_update_post(request: HttpRequest, update: ProgressUpdate):
+    """(redirect or None, form, update, conflict) for a post of the progress form. Whatever stops the save, the
+    files chosen are kept for this update and the ones ticked to remove are removed."""
+    continuing = request.POST.get("action") == "continue"  # anything else, Enter included, saves a draft
+    form = ProgressUpdateForm(request.POST, request.FILES, **_form_kwargs(request, update, submitting=continuing))
+    conflict = None
+    if form.is_valid():
+        result = recording.progress_update_record(
+            update=update,
+            user=request.user,
+            answers=form.answers(),
+            evidence=form.evidence_input(),
+            expected_version=form.cleaned_data["version"],
+            milestones_completed=form.milestones_chosen(),
+            staged_removed=form.staged_removed(),
+        )
+        args = [update.deliverable.pk, update.period.pk]
+        if result.saved and continuing:
+            return redirect("aims:progress_update_check", *args), form, update, None
+        if result.saved:
+            messages.success(request, f"Your {update.period.label} update was saved as a draft.")
+            return redirect("aims:progress_update", *args), form, update, None
+        if result.error:
+            form.add_error(None, result.error)
+        conflict = result.conflict
+        if conflict:
+            conflict.current.deliverable, conflict.current.period = update.deliverable, update.period
+            update = conflict.current
+    else:
+        recording.staged_uploads_remove(user=request.user, update=update, ids=form.staged_removed())
+        recording.files_keep(user=request.user, update=update, files=form.checked_files)
+    # Bound again: the kept files listed as "Files you have added"; after a conflict, the current version.
+    version = conflict.current.version if conflict else None
+    form = form.rebound(version=version, **_form_kwargs(request, update, continuing))
+    return None, form, update, conflict
+
+
+@login_required
+def progress_update_check(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
+    """ "Check your answers before submitting": the saved draft as the board will see it, with "Change" links back
+    to each answer on the form, and "Submit for review", which submits the version checked and nothing newer."""
+    update, refused = _update_to_record(request, pk, period_pk)
+    if refused:
+        return refused
+    if not update.pk:
+        return redirect("aims:progress_update", pk, period_pk)
+    changed_by, error = None, ""
+    if request.method == "POST":
+        try:
+            services.progress_update_submit(update=update, user=request.user, expected_version=_version(request))
+        except services.ConcurrentEditError as exc:
+            who = exc.current.history.first()
+            changed_by = who.history_user.display_name if who and who.history_user else "Someone else"
+            update = exc.current
+        except services.DomainError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, f"Your {update.period.label} update was submitted for review.")
+            return redirect("aims:deliverable_detail", pk=pk)
+    update = selectors.progress_update_to_check(pk=update.pk)
+    form_url = reverse("aims:progress_update", args=[pk, period_pk])
+    problems = [(f"{form_url}#id_{answer}", message) for answer, message in services.submission_problems(update)]
+    if error and error not in [message for _, message in problems]:
+        problems.insert(0, (form_url, error))
+    return render(
+        request,
+        "aims/progress_update_check.html",
+        {
+            "update": update,
+            "deliverable": update.deliverable,
+            "strategy": update.deliverable.strategy,
+            "period": update.period,
+            "form_url": form_url,
+            "problems": problems,
+            "changed_by": changed_by,
+        },
+    )
+
+
+def _version(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return -1  # never a saved version: treated as someone else's change, and the answers shown again
 
 
 @login_required

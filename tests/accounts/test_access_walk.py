@@ -27,6 +27,7 @@ ACCESS = {
     "aims:strategy_detail": ("get", MEMBERS),
     "aims:deliverable_detail": ("get", MEMBERS),
     "aims:progress_update": ("get", {"owner"}),
+    "aims:progress_update_check": ("get", {"owner"}),
     "aims:evidence_download": ("get", MEMBERS),
     "aims:review_list": ("get", {"board", "outsider"}),  # a board member anywhere; lists only their strategies
     "aims:update_review": ("get", MEMBERS),
@@ -92,6 +93,7 @@ def world(strategy, open_period, theme, officer, other_officer, board_member, cl
         "aims:strategy_detail": [strategy.slug],
         "aims:deliverable_detail": [deliverable.pk],
         "aims:progress_update": [deliverable.pk, open_period.pk],
+        "aims:progress_update_check": [deliverable.pk, open_period.pk],
         "aims:evidence_download": [evidence.pk],
         "aims:update_review": [update.pk],
         "reports:dashboard": [strategy.slug],

@@ -20,9 +20,9 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-def form_errors(**answers) -> dict:
+def form_errors(submitting=False, past_draft=False, **answers) -> dict:
     data = {"version": "0", "rag_status": "green", "percent_complete": "40", "achieved": "Launched.", **answers}
-    form = ProgressUpdateForm(data)
+    form = ProgressUpdateForm(data, submitting=submitting, past_draft=past_draft)
     form.is_valid()
     return form.errors
 
@@ -60,9 +60,12 @@ def test_red_needs_a_corrective_action(deliverable, open_period, officer):
     assert not rule.broken_by({"rag_status": "red", "corrective_action": "Agency staff"})
     assert not rule.broken_by({"rag_status": "amber", "corrective_action": ""})
 
-    # The form asks at every save, drafts too.
-    assert form_errors(rag_status="red")["corrective_action"] == [rule.message]
-    assert "corrective_action" not in form_errors(rag_status="red", corrective_action="Agency staff")
+    # The form asks on the way to submitting, and at every save of a returned update (past draft); a draft is
+    # saved as it is.
+    assert form_errors(rag_status="red", submitting=True)["corrective_action"] == [rule.message]
+    assert form_errors(rag_status="red", past_draft=True)["corrective_action"] == [rule.message]
+    assert "corrective_action" not in form_errors(rag_status="red", corrective_action="Agency staff", submitting=True)
+    assert "corrective_action" not in form_errors(rag_status="red")
 
     # The service lets a red draft be saved, and refuses to submit it.
     update = services.progress_update_start(deliverable=deliverable, period=open_period, user=officer)

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Membership, Role, User
 from aims import services, signals
@@ -174,7 +175,9 @@ def handover_service(w):
 
 def staged(w):
     upload = SimpleUploadedFile("report.pdf", PDF, content_type="application/pdf")
-    return lambda: services.staged_upload_create(user=w.officer, source=upload, checked=check_evidence_file(upload))
+    return lambda: services.staged_upload_create(
+        user=w.officer, deliverable=w.mine, period=w.period, source=upload, checked=check_evidence_file(upload)
+    )
 
 
 CASES = {
@@ -362,6 +365,9 @@ def test_draft_save_through_the_form_updates_the_strategy_row_once(world, client
             "figures-INITIAL_FORMS": "0", "links-0-title": "Minutes", "links-0-url": "https://example.gov.uk/minutes",
             "links-1-title": "Survey", "links-1-url": "https://example.gov.uk/survey", "note": "On the shared drive.",
             "milestones_completed": [str(m1.pk), str(m2.pk)]}  # fmt: skip
+    today = timezone.localdate()
+    for m in (m1, m2):  # when each was achieved: the date input the form fills in with today
+        data |= {f"milestone_{m.pk}_achieved_on_{i}": str(part) for i, part in enumerate(today.timetuple()[2::-1])}
     before = snapshot()
     with CaptureQueriesContext(connection) as ctx:
         response = client.post(reverse("aims:progress_update", args=[world.mine.pk, world.period.pk]), data)

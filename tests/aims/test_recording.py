@@ -1,7 +1,10 @@
 """Which period may be recorded (aims.selectors.recordable_period) and the recording workflow (aims.recording)."""
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from aims import recording, selectors, services
 from aims.business_rules import RedNeedsCorrectiveAction
@@ -22,9 +25,11 @@ def checked(name="plan.pdf"):
     return upload, check_evidence_file(upload)
 
 
-def kept(user, name):
+def kept(user, name, deliverable, period):
     upload, check = checked(name)
-    return services.staged_upload_create(user=user, source=upload, checked=check)
+    return services.staged_upload_create(
+        user=user, deliverable=deliverable, period=period, source=upload, checked=check
+    )
 
 
 @pytest.mark.parametrize(
@@ -90,19 +95,36 @@ def record(update, user, **overrides):
     return recording.progress_update_record(**{**arguments, **overrides})
 
 
-def test_saving_attaches_ticked_kept_files_and_deletes_unticked_ones(deliverable, open_period, officer):
-    ticked, unticked = kept(officer, "ticked.pdf"), kept(officer, "gone.pdf")
-    unticked_file = unticked.file.name
-    storage = unticked.file.storage
+def test_saving_attaches_kept_files_and_deletes_the_removed_ones(deliverable, open_period, officer, strategy, theme):
+    attach, removed = (
+        kept(officer, "kept.pdf", deliverable, open_period),
+        kept(officer, "gone.pdf", deliverable, open_period),
+    )
+    elsewhere = kept(officer, "other.pdf", factories.DeliverableFactory(strategy=strategy, theme=theme), open_period)
+    removed_file = removed.file.name
+    storage = removed.file.storage
     update = services.progress_update_start(deliverable=deliverable, period=open_period, user=officer)
-    evidence = services.EvidenceInput(files=[(ticked, None), checked("new.pdf")], links=[("Minutes", "https://x.uk/")])
-    result = record(update, officer, evidence=evidence)
+    evidence = services.EvidenceInput(files=[(attach, None), checked("new.pdf")], links=[("Minutes", "https://x.uk/")])
+    result = record(update, officer, evidence=evidence, staged_removed=[removed.pk, elsewhere.pk])
     assert result.saved and not result.error and result.conflict is None
     assert (result.update.state, result.update.version, result.update.percent_complete) == ("draft", 1, 40)
     names = sorted(result.update.evidence.filter(kind=Evidence.Kind.FILE).values_list("original_name", flat=True))
-    assert names == ["new.pdf", "ticked.pdf"]
-    assert not StagedUpload.objects.exists()
-    assert not storage.exists(unticked_file)  # the file itself is gone too
+    assert names == ["kept.pdf", "new.pdf"]
+    assert list(StagedUpload.objects.all()) == [elsewhere]  # another update's kept file is not this form's to remove
+    assert not storage.exists(removed_file)  # the file itself is gone too
+
+
+def test_kept_files_are_cleaned_up_only_once_they_can_never_be_attached(deliverable, strategy, officer, open_period):
+    closed = factories.PeriodFactory(strategy=strategy, status="closed", start_date="2025-04-01", end_date="2025-09-30")
+    returned = factories.PeriodFactory(
+        strategy=strategy, status="closed", start_date="2025-10-01", end_date="2026-03-31"
+    )
+    factories.ProgressUpdateFactory(deliverable=deliverable, period=returned, state="returned")
+    waiting = [kept(officer, "open.pdf", deliverable, open_period), kept(officer, "fix.pdf", deliverable, returned)]
+    lost_cause = kept(officer, "closed.pdf", deliverable, closed)
+    StagedUpload.objects.update(created_at=timezone.now() - dt.timedelta(days=30))
+    assert services.staged_uploads_clean() == 1
+    assert list(StagedUpload.objects.all()) == waiting and not lost_cause.file.storage.exists(lost_cause.file.name)
 
 
 def test_a_concurrent_edit_saves_nothing_keeps_the_new_files_and_says_what_differs(

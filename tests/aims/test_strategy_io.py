@@ -4,7 +4,7 @@ import pytest
 import yaml
 from django.core.management import CommandError, call_command
 
-from aims.models import Aim, Deliverable, Milestone, Organisation, ReportingPeriod, Strategy, Theme
+from aims.models import Aim, Deliverable, Evidence, Milestone, Organisation, ReportingPeriod, Strategy, Theme
 from aims.strategy_io import StrategyImportError, strategy_dumps, strategy_export, strategy_import
 from principles.models import DeliverablePrinciple, Principle
 from tests import factories
@@ -117,3 +117,35 @@ def test_export_and_import_commands(tmp_path, document):
         call_command("import_strategy", str(bad))
     with pytest.raises(CommandError, match="no strategy with the slug"):
         call_command("export_strategy", "missing")
+
+
+def test_re_import_after_progress_keeps_completions_updates_and_evidence(document):
+    """Officers' progress (milestone completions, updates, evidence) is not the file's to change: a re-import of
+    the document the strategy was set up from, which knows nothing of it, leaves it all as it was."""
+    document["deliverables"][0]["milestones"].append({"title": "Go live", "due_date": "2026-02-01"})
+    strategy = strategy_import(data=document)
+    deliverable = strategy.deliverables.get()
+    beta, go_live = deliverable.milestones.get(title="Beta live"), deliverable.milestones.get(title="Go live")
+    period = strategy.periods.order_by("start_date").first()
+    update = factories.ProgressUpdateFactory(deliverable=deliverable, period=period, state="accepted")
+    update.milestones_completed.set([go_live])
+    Milestone.objects.filter(pk=go_live.pk).update(completed_on="2025-09-15")  # recorded by an officer
+    evidence = Evidence.objects.create(update=update, kind="note", note="Minutes kept", added_by=update.author)
+    document["deliverables"][0]["milestones"][0]["completed_on"] = None  # the file says nothing of completions
+    document["deliverables"][0]["title"] = "New website (renamed)"  # while the structure does change
+
+    strategy_import(data=document)
+
+    deliverable.refresh_from_db()
+    assert deliverable.title == "New website (renamed)"
+    beta.refresh_from_db(), go_live.refresh_from_db()
+    assert (str(beta.completed_on), str(go_live.completed_on)) == ("2025-11-20", "2025-09-15")
+    update.refresh_from_db()
+    assert update.state == "accepted" and list(update.milestones_completed.all()) == [go_live]
+    assert list(update.evidence.all()) == [evidence]
+
+
+def test_a_milestone_new_to_the_portal_takes_its_completion_from_the_file(document):
+    document["deliverables"][0]["milestones"].append({"title": "Alpha", "completed_on": "2025-06-01"})
+    strategy = strategy_import(data=document)
+    assert str(strategy.deliverables.get().milestones.get(title="Alpha").completed_on) == "2025-06-01"

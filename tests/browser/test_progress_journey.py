@@ -113,7 +113,10 @@ def test_officer_records_progress_and_the_board_returns_then_accepts_it(
     )
     expect(attached).to_contain_text("Share of forms online: 12.5%")
 
-    # ... and submits it for review.
+    # ... and submits it for review, after checking the answers.
+    page.get_by_role("button", name="Continue").click()
+    after_action(page, "journey-officer-check-answers")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers before submitting")
     page.get_by_role("button", name="Submit for review").click()
     after_action(page, "journey-officer-submitted")
     expect(page.get_by_role("heading", level=1)).to_have_text(deliverable.title)
@@ -165,6 +168,9 @@ def test_officer_records_progress_and_the_board_returns_then_accepts_it(
     page.get_by_label("What has been achieved", exact=True).fill(
         "The new web platform went live for 3 services: waste, parking and libraries."
     )
+    page.get_by_role("button", name="Continue").click()
+    after_action(page, "journey-officer-check-answers-again")
+    expect(page.locator(".govuk-summary-list").first).to_contain_text("55%")
     page.get_by_role("button", name="Submit for review").click()
     after_action(page, "journey-officer-resubmitted")
     expect(banner(page)).to_contain_text(f"Your {open_period.label} update was submitted for review.")
@@ -223,10 +229,10 @@ def test_progress_form_can_be_completed_with_the_keyboard_alone(page, live_serve
 
     save = page.get_by_role("button", name="Save as draft")
     tab_to(page, save)
-    # Shift+Tab goes back to "Submit for review"; Tab returns to "Save as draft".
-    page.keyboard.press("Shift+Tab")
-    expect(page.get_by_role("button", name="Submit for review")).to_be_focused()
+    # Tab goes on to "Continue"; Shift+Tab returns to "Save as draft".
     page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Continue")).to_be_focused()
+    page.keyboard.press("Shift+Tab")
     expect(save).to_be_focused()
     with page.expect_navigation():
         page.keyboard.press("Enter")
@@ -251,7 +257,7 @@ def test_red_status_without_corrective_action_keeps_the_answers(page, live_serve
     page.get_by_label("What has been achieved", exact=True).fill("The supplier went into administration.")
     page.get_by_label("What happens next", exact=True).fill("Find a new supplier.")
     page.get_by_label("Risks and issues", exact=True).fill("A gap in service over the summer.")
-    page.get_by_role("button", name="Submit for review").click()
+    page.get_by_role("button", name="Continue").click()
     after_action(page, "red-error")
 
     expect(page).to_have_title(re.compile(r"^Error: Record progress"))

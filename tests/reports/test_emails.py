@@ -200,9 +200,11 @@ def test_a_mail_outage_never_undoes_a_submitted_update(client, work, people, ope
     settings.EMAIL_BACKEND = "tests.core.test_notifications.DownBackend"
     client.force_login(people["officer"])
     answers = {"version": "1", "rag_status": "green", "percent_complete": "60", "achieved": "Pilot live.",
-               "action": "submit", **ROWS}  # fmt: skip
+               "action": "continue", **ROWS}  # fmt: skip
+    args = [deliverable.pk, open_period.pk]
+    assert client.post(reverse("aims:progress_update", args=args), answers).status_code == 302  # to check answers
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("aims:progress_update", args=[deliverable.pk, open_period.pk]), answers)
+        response = client.post(reverse("aims:progress_update_check", args=args), {"version": "2"})
     assert response.status_code == 302
     update.refresh_from_db()
     assert update.state == ProgressUpdate.State.SUBMITTED
