@@ -1,7 +1,9 @@
 """Steps for browser journeys. Every page a journey reaches goes through `visit` or `after_action`,
-so axe-core (WCAG 2.0, 2.1 and 2.2, levels A and AA) runs on each of them.
+so axe-core (WCAG 2.0, 2.1 and 2.2, levels A and AA) runs on each of them, at the journey's width (1280 px) and
+again at 320 CSS px, where the page must not scroll sideways (WCAG 1.4.10 Reflow).
 
-Set PORTAL_SCREENSHOT_DIR to keep a full-page screenshot of each checked page, named `<name>.png`.
+Set PORTAL_SCREENSHOT_DIR to keep full-page screenshots of each checked page, named `<name>.png` (1280 px) and
+`<name>-320.png`.
 """
 
 import os
@@ -12,7 +14,28 @@ from axe_playwright_python.sync_playwright import Axe
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
 
+WIDE = {"width": 1280, "height": 900}
+NARROW = {"width": 320, "height": 900}
+
 _axe = Axe()
+
+# The elements that stick out past the viewport, outermost first: each one whose parent does not stick out
+# itself, leaving out what sits inside a box that scrolls or clips (a table's own scrolling region).
+WIDEST_ELEMENTS_JS = """(limit) => {
+  const clips = (el) => ["auto", "scroll", "hidden", "clip"].includes(getComputedStyle(el).overflowX);
+  const describe = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+    + [...el.classList].map((c) => "." + c).join("");
+  const out = (el) => el.getBoundingClientRect().right > limit + 0.5;
+  const found = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    if (!out(el) || (el.parentElement && el.parentElement !== document.body && out(el.parentElement))) continue;
+    let inside = false;
+    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) if (clips(a)) inside = true;
+    if (!inside) found.push(describe(el) + " (right edge at " + Math.round(el.getBoundingClientRect().right)
+      + " px, inside " + (el.parentElement ? describe(el.parentElement) : "?") + ")");
+  }
+  return found.slice(0, 8);
+}"""
 
 
 def visit(page, url, name):
@@ -47,7 +70,29 @@ def sign_in(page, live_server, username, password, name="after-sign-in"):
 
 
 def check_a11y(page, name):
-    """Run axe-core on the page as it is now; fail listing every violation. Saves a screenshot if asked to."""
+    """Check the page as it is now at 1280 px, then at 320 px: axe-core at both widths (fail listing every
+    violation), and no sideways scrolling at 320 px (fail naming the elements that stick out). Leaves the page at
+    1280 px. Saves screenshots if asked to."""
+    _check_axe(page, name)
+    page.set_viewport_size(NARROW)
+    try:
+        _check_reflow(page, name)
+        _check_axe(page, f"{name}-320")
+    finally:
+        page.set_viewport_size(WIDE)
+
+
+def _check_reflow(page, name):
+    width = page.evaluate("document.documentElement.scrollWidth")
+    if width > NARROW["width"]:
+        widest = page.evaluate(WIDEST_ELEMENTS_JS, NARROW["width"])
+        raise AssertionError(
+            f"{name} ({page.url}) scrolls sideways at 320 CSS px: the page is {width} px wide. Sticking out:\n"
+            + "\n".join(f"- {element}" for element in widest or ["(no single element found)"])
+        )
+
+
+def _check_axe(page, name):
     if folder := os.environ.get("PORTAL_SCREENSHOT_DIR"):
         Path(folder).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=Path(folder) / f"{name}.png", full_page=True)
