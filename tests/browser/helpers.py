@@ -22,7 +22,7 @@ _axe = Axe()
 # The elements that stick out past the viewport, outermost first: each one whose parent does not stick out
 # itself, leaving out what sits inside a box that scrolls or clips (a table's own scrolling region). When that finds
 # nothing (an absolutely positioned element escapes a scroller that is not its containing block), every element
-# that sticks out, positioned ones marked.
+# that sticks out, absolutely positioned ones first.
 WIDEST_ELEMENTS_JS = """(limit) => {
   const clips = (el) => ["auto", "scroll", "hidden", "clip"].includes(getComputedStyle(el).overflowX);
   const describe = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
@@ -35,7 +35,8 @@ WIDEST_ELEMENTS_JS = """(limit) => {
     for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) if (clips(a)) return false;
     return true;
   });
-  return (outermost.length ? outermost : all).slice(0, 8).map(describe);
+  const positioned = (el) => ["absolute", "fixed"].includes(getComputedStyle(el).position) ? 0 : 1;
+  return (outermost.length ? outermost : all.sort((a, b) => positioned(a) - positioned(b))).slice(0, 8).map(describe);
 }"""
 
 
