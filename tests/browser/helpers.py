@@ -1,5 +1,6 @@
 """Steps for browser journeys. Every page a journey reaches goes through `visit` or `after_action`,
-so axe-core (WCAG 2.0, 2.1 and 2.2, levels A and AA) runs on each of them, at the journey's width (1280 px) and
+so axe-core (WCAG 2.0, 2.1 and 2.2, levels A and AA, and axe's best practices: heading order, one main landmark,
+everything inside a landmark...) runs on each of them, at the journey's width (1280 px) and
 again at 320 CSS px, where the page must not scroll sideways (WCAG 1.4.10 Reflow).
 
 Set PORTAL_SCREENSHOT_DIR to keep full-page screenshots of each checked page, named `<name>.png` (1280 px) and
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
 
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
 
 WIDE = {"width": 1280, "height": 900}
