@@ -31,6 +31,7 @@ urlpatterns = [
     path("accessibility/", portal_views.accessibility, name="accessibility"),
     path("privacy/", portal_views.privacy, name="privacy"),
     path("cookies/", portal_views.cookies, name="cookies"),
+    path("session/keep-alive/", portal_views.session_keep_alive, name="session_keep_alive"),
     path("", include("aims.urls")),
     path("", include("reports.urls")),
     path("admin/", admin.site.urls),

@@ -1,8 +1,11 @@
-"""Error pages that log refused access, and the public pages every footer links to."""
+"""Error pages that log refused access, the public pages every footer links to, and "Stay signed in"."""
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.views import defaults
+from django.views.decorators.http import require_POST
 
 from accounts.security_log import access_refused
 from accounts.signin_limits import duration_text
@@ -15,6 +18,15 @@ PREPARED_ON = "1 December 2026"
 def permission_denied(request, exception=None):
     access_refused(request, "403")
     return defaults.permission_denied(request, exception)
+
+
+@login_required
+@require_POST
+def session_keep_alive(request):
+    """ "Stay signed in" on the sign-out warning: the session is saved with a fresh expiry, so the inactivity
+    timeout starts again. Answers how long the person now has."""
+    request.session.modified = True
+    return JsonResponse({"idle_seconds": settings.SESSION_COOKIE_AGE})
 
 
 def accessibility(request):
@@ -31,7 +43,6 @@ def cookies(request):
         request,
         "cookies.html",
         session_cookie=settings.SESSION_COOKIE_NAME,
-        session_absolute=_duration(settings.SESSION_ABSOLUTE_SECONDS),
         csrf_cookie=settings.CSRF_COOKIE_NAME,
         csrf_age=_duration(settings.CSRF_COOKIE_AGE),
     )
@@ -47,6 +58,8 @@ def _public_page(request, template, **context):
             "council": organisation_single_get(),
             "prepared_on": PREPARED_ON,
             "session_idle": _duration(settings.SESSION_COOKIE_AGE),
+            "session_absolute": _duration(settings.SESSION_ABSOLUTE_SECONDS),
+            "session_warning": _duration(settings.SESSION_WARNING_SECONDS),
             **context,
         },
     )

@@ -42,6 +42,7 @@ ACCESS = {
     "reports:report_status": ("get", READERS),
     "reports:version_issue": ("post", PRODUCERS),
     "reports:version_download": ("get", READERS),
+    "session_keep_alive": ("post", EVERYONE),
 }
 
 

@@ -11,6 +11,8 @@ import os
 from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from django.test import Client
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
@@ -109,6 +111,14 @@ def _check_axe(page, name):
         f"- {v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(", ".join(n["target"]) for n in v["nodes"])
         for v in violations
     )
+
+
+def sign_in_directly(page, live_server, person):
+    """Give the browser a signed-in session without the sign-in form (the journeys test that form)."""
+    client = Client()
+    client.force_login(person)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
 
 
 def sign_in_as(page, username, password, name):

@@ -4,24 +4,15 @@ The list comes from the access walk (tests/accounts/test_access_walk.py), so a n
 it is classified there."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from tests.accounts.test_access_walk import ACCESS, world  # noqa: F401 - `world` is a fixture used below
-from tests.browser.helpers import check_a11y, visit
+from tests.browser.helpers import check_a11y, sign_in_directly, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NOT_PAGES = {"aims:evidence_download", "reports:dashboard_csv", "reports:report_status", "reports:version_download"}
 ROLE_ORDER = ["owner", "board", "clerk", "lead", "other_officer", "outsider"]
-
-
-def sign_in_directly(page, live_server, person):
-    """Give the browser a signed-in session without the sign-in form (the journeys test that form)."""
-    client = Client()
-    client.force_login(person)
-    cookie = client.cookies["sessionid"]
-    page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
 
 
 def test_every_page_at_both_widths(page, live_server, world):  # noqa: F811 - the fixture imported above

@@ -71,7 +71,8 @@ def test_accessibility_statement_follows_the_model_statement(client, strategy):
     # How it was tested, as the browser tests do it (tests/browser/helpers.py), and what is known not to pass.
     assert "axe-core" in page and "at 1280 and at 320 pixels wide" in page
     assert "2.2.1 (Timing Adjustable)" in page
-    assert "signed out after 1 hour without activity" in page
+    assert "signed out 12 hours after you sign in" in page and "signed out after 1 hour without activity" in page
+    assert "You are warned 2 minutes before" in page
     # The council's contact details, so a person can ask for another format.
     assert strategy.organisation.name in page
     assert f'href="mailto:{strategy.organisation.email}"' in page
