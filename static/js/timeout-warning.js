@@ -1,6 +1,6 @@
 // The sign-out warning (WCAG 2.2.1 Timing Adjustable): shortly before the session ends for inactivity, a modal
 // dialog says so and offers "Stay signed in", which asks the server to start the inactivity timeout again. When the
-// time runs out anyway, the page goes to the sign-in page, which brings the person back here afterwards.
+// time runs out anyway, the page signs out and comes back, so the person is asked to sign in and brought back here.
 // The limit counted from sign-in cannot be extended: the dialog then says when it ends.
 const dialog = document.getElementById("timeout-warning");
 if (dialog && typeof dialog.showModal === "function") {
@@ -19,18 +19,31 @@ if (dialog && typeof dialog.showModal === "function") {
     const count = Math.max(1, Math.ceil(ms / 60000));
     return count === 1 ? "1 minute" : `${count} minutes`;
   };
-  const signIn = () => {
-    const next = window.location.pathname + window.location.search;
-    window.location.assign(`${dialog.dataset.signInUrl}?next=${encodeURIComponent(next)}`);
+  // Signs out (rather than waiting for the server's clock, which a request just before it runs out would renew),
+  // then comes back to this page, which asks a signed-in page's visitor to sign in again.
+  const signOut = () => {
+    const form = document.createElement("form");
+    form.method = "post";
+    form.action = dialog.dataset.signOutUrl;
+    form.hidden = true;
+    for (const [name, value] of [["csrfmiddlewaretoken", token()], ["next", location.pathname + location.search]]) {
+      const input = document.createElement("input");
+      input.type = "hidden";
+      input.name = name;
+      input.value = value;
+      form.append(input);
+    }
+    document.body.append(form);
+    form.submit();
   };
+  const token = () => dialog.querySelector("input[name=csrfmiddlewaretoken]").value;
   const stayed = async () => {
-    const token = dialog.querySelector("input[name=csrfmiddlewaretoken]").value;
     try {
       const response = await fetch(dialog.dataset.keepAliveUrl, {
         method: "POST", credentials: "same-origin", redirect: "manual",
-        headers: { "X-CSRFToken": token, Accept: "application/json" },
+        headers: { "X-CSRFToken": token(), Accept: "application/json" },
       });
-      if (!response.ok) return signIn();
+      if (!response.ok) return signOut();
       idleEnd = Date.now() + (await response.json()).idle_seconds * 1000;
     } catch (error) {
       return; // Offline for a moment: the warning comes back while there is still time.
@@ -40,7 +53,8 @@ if (dialog && typeof dialog.showModal === "function") {
   const check = () => {
     const end = Math.min(idleEnd, absoluteEnd);
     const left = end - Date.now();
-    if (left <= 0) return signIn();
+    // Past the limit from sign-in the server signs out on the next request whatever it is, and says why.
+    if (left <= 0) return absoluteEnd <= idleEnd ? location.assign(location.pathname + location.search) : signOut();
     if (left > warning || dialog.open || shownFor === end) return;
     shownFor = end;
     const absolute = absoluteEnd <= idleEnd;

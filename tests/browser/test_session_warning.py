@@ -36,5 +36,20 @@ def test_when_nobody_answers_the_page_goes_to_the_sign_in_page(page, live_server
     sign_in_directly(page, live_server, officer)
     page.goto("/strategies/")
     expect(page.get_by_role("dialog", name="You’re about to be signed out")).to_be_visible(timeout=10_000)
-    expect(page).to_have_url(re.compile(r"/sign-in/\?next=%2Fstrategies%2F$"), timeout=15_000)
+    expect(page).to_have_url(re.compile(r"/sign-in/\?next=(/|%2F)strategies(/|%2F)$"), timeout=15_000)
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+
+
+def test_the_limit_from_sign_in_is_warned_of_without_offering_more_time(page, live_server, officer, settings):
+    settings.SESSION_ABSOLUTE_SECONDS = 6
+    settings.SESSION_WARNING_SECONDS = 5
+    sign_in_directly(page, live_server, officer)
+    page.goto("/")
+    dialog = page.get_by_role("dialog", name="You’re about to be signed out")
+    expect(dialog).to_be_visible(timeout=10_000)
+    expect(dialog).to_contain_text("everyone is signed out some hours after signing in")
+    expect(dialog.get_by_role("button", name="Stay signed in")).to_be_hidden()
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(page).to_have_url(re.compile(r"/sign-in/\?next=(/|%2F)$"), timeout=15_000)
+    expect(page.get_by_text("You have been signed out because you signed in more than")).to_be_visible()

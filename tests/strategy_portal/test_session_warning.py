@@ -25,7 +25,7 @@ def test_signed_in_pages_warn_before_the_session_ends(client, officer, settings)
     data = dialog_data(client.get(reverse("home")).content.decode())
     assert data["idle-seconds"] == "1800" and data["warning-seconds"] == "90"
     assert 0 < int(data["absolute-seconds-left"]) <= settings.SESSION_ABSOLUTE_SECONDS
-    assert data["keep-alive-url"] == reverse("session_keep_alive") and data["sign-in-url"] == reverse("login")
+    assert data["keep-alive-url"] == reverse("session_keep_alive") and data["sign-out-url"] == reverse("logout")
 
 
 def test_visitors_who_are_not_signed_in_get_no_warning(client):
