@@ -1,8 +1,9 @@
-"""The pages anyone can read (accessibility statement, privacy notice, cookies, the 404 page) at 1280 and 320 px,
+"""The pages anyone can read (accessibility statement, privacy notice, cookies, the error pages) at 1280 and 320 px,
 and the 320 px check of tests/browser/helpers.py itself: it fails a page that scrolls sideways, naming what sticks
 out, and passes a wide table that scrolls inside its own region."""
 
 import pytest
+from django.template.loader import render_to_string
 from playwright.sync_api import expect
 
 from tests.browser.helpers import check_a11y, visit
@@ -75,3 +76,15 @@ def test_the_404_page_at_both_widths(page):
     assert response.status == 404
     expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
     check_a11y(page, "public-404")
+
+
+@pytest.mark.parametrize(
+    ("template", "heading"),
+    [("500.html", "Sorry, there is a problem with the service"), ("503.html", None), ("400.html", None)],
+)
+def test_the_error_pages_at_both_widths(page, template, heading):
+    page.goto("/sign-in/")  # so the page's addresses (/static/...) resolve on the live server
+    page.set_content(render_to_string(template, {"change_not_saved": True}))
+    if heading:
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    check_a11y(page, f"public-{template.removesuffix('.html')}")
