@@ -6,6 +6,7 @@ it is classified there."""
 import pytest
 from django.urls import reverse
 
+from tests import factories
 from tests.accounts.test_access_walk import ACCESS, world  # noqa: F401 - `world` is a fixture used below
 from tests.browser.helpers import check_a11y, sign_in_directly, visit
 
@@ -41,3 +42,19 @@ def test_the_password_reset_pages_at_both_widths(page):
     visit(page, reverse("password_reset_done"), "every-password-reset-sent")
     visit(page, reverse("password_reset_confirm", args=["abc", "bad-token"]), "every-password-reset-bad-link")
     visit(page, reverse("password_reset_complete"), "every-password-reset-complete")
+
+
+def test_long_words_and_addresses_wrap_at_320_px(page, live_server, strategy, open_period, theme, officer, lead):
+    """Names without spaces (a reference, a file name, a web address) wrap rather than widen the page."""
+    long_word = "Customerrelationshipmanagementreplacementprogramme"
+    deliverable = factories.DeliverableFactory(strategy=strategy, theme=theme, owner=officer, title=long_word)
+    update = factories.ProgressUpdateFactory(
+        deliverable=deliverable, period=open_period, state="submitted", achieved=long_word * 2
+    )
+    factories.EvidenceFactory(
+        update=update, kind="link", note="", title=long_word, url="https://example.gov.uk/" + "a" * 150
+    )
+    sign_in_directly(page, live_server, lead)
+    visit(page, reverse("aims:deliverable_detail", args=[deliverable.pk]), "long-words-deliverable")
+    visit(page, reverse("reports:dashboard", args=[strategy.slug]), "long-words-dashboard")
+    visit(page, reverse("aims:update_review", args=[update.pk]), "long-words-review")
