@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views import defaults
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts.security_log import access_refused
 from accounts.signin_limits import duration_text
@@ -21,11 +21,13 @@ def permission_denied(request, exception=None):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def session_keep_alive(request):
-    """ "Stay signed in" on the sign-out warning: the session is saved with a fresh expiry, so the inactivity
-    timeout starts again. Answers how long the person now has."""
-    request.session.modified = True
+    """For the sign-out warning. POST ("Stay signed in") saves the session with a fresh expiry, so the inactivity
+    timeout starts again; GET only asks whether the session is still there (another tab may have kept it alive),
+    and a visitor whose session has ended is sent to sign in. Either way, answers the inactivity timeout."""
+    if request.method == "POST":
+        request.session.modified = True
     return JsonResponse({"idle_seconds": settings.SESSION_COOKIE_AGE})
 
 

@@ -1,6 +1,7 @@
 // The sign-out warning (WCAG 2.2.1 Timing Adjustable): shortly before the session ends for inactivity, a modal
 // dialog says so and offers "Stay signed in", which asks the server to start the inactivity timeout again. When the
-// time runs out anyway, the page signs out and comes back, so the person is asked to sign in and brought back here.
+// time runs out anyway, the page asks the server whether the session really ended, and if so reloads, so the person
+// is asked to sign in and brought back here.
 // The limit counted from sign-in cannot be extended: the dialog then says when it ends.
 const dialog = document.getElementById("timeout-warning");
 if (dialog && typeof dialog.showModal === "function") {
@@ -19,22 +20,27 @@ if (dialog && typeof dialog.showModal === "function") {
     const count = Math.max(1, Math.ceil(ms / 60000));
     return count === 1 ? "1 minute" : `${count} minutes`;
   };
-  // Signs out (rather than waiting for the server's clock, which a request just before it runs out would renew),
-  // then comes back to this page, which asks a signed-in page's visitor to sign in again.
-  const signOut = () => {
-    const form = document.createElement("form");
-    form.method = "post";
-    form.action = dialog.dataset.signOutUrl;
-    form.hidden = true;
-    for (const [name, value] of [["csrfmiddlewaretoken", token()], ["next", location.pathname + location.search]]) {
-      const input = document.createElement("input");
-      input.type = "hidden";
-      input.name = name;
-      input.value = value;
-      form.append(input);
+  // When the time is up, ask the server (without saying "stay"): another tab may have kept the session alive, and
+  // this page must then neither sign it out nor lose what was typed here. If it has ended, come back to this page,
+  // which asks for sign-in (or, past the limit from sign-in, says why) and returns here afterwards.
+  let asking = false;
+  const timeUp = async () => {
+    if (asking) return;
+    asking = true;
+    try {
+      const response = await fetch(dialog.dataset.keepAliveUrl, {
+        credentials: "same-origin", redirect: "manual", headers: { Accept: "application/json" },
+      });
+      if (response.ok && absoluteEnd > Date.now()) {
+        idleEnd = Date.now() + (await response.json()).idle_seconds * 1000;
+        if (dialog.open) dialog.close();
+        asking = false;
+        return;
+      }
+    } catch (error) {
+      // No answer: go to the page, which answers for itself.
     }
-    document.body.append(form);
-    form.submit();
+    location.assign(location.pathname + location.search);
   };
   const token = () => dialog.querySelector("input[name=csrfmiddlewaretoken]").value;
   const stayed = async () => {
@@ -43,7 +49,7 @@ if (dialog && typeof dialog.showModal === "function") {
         method: "POST", credentials: "same-origin", redirect: "manual",
         headers: { "X-CSRFToken": token(), Accept: "application/json" },
       });
-      if (!response.ok) return signOut();
+      if (!response.ok) return timeUp();
       idleEnd = Date.now() + (await response.json()).idle_seconds * 1000;
     } catch (error) {
       return; // Offline for a moment: the warning comes back while there is still time.
@@ -53,8 +59,7 @@ if (dialog && typeof dialog.showModal === "function") {
   const check = () => {
     const end = Math.min(idleEnd, absoluteEnd);
     const left = end - Date.now();
-    // Past the limit from sign-in the server signs out on the next request whatever it is, and says why.
-    if (left <= 0) return absoluteEnd <= idleEnd ? location.assign(location.pathname + location.search) : signOut();
+    if (left <= 0) return timeUp();
     if (left > warning || dialog.open || shownFor === end) return;
     shownFor = end;
     const absolute = absoluteEnd <= idleEnd;

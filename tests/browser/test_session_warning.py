@@ -53,3 +53,22 @@ def test_the_limit_from_sign_in_is_warned_of_without_offering_more_time(page, li
     expect(dialog).to_be_hidden()
     expect(page).to_have_url(re.compile(r"/sign-in/\?next=(/|%2F)$"), timeout=15_000)
     expect(page.get_by_text("You have been signed out because you signed in more than")).to_be_visible()
+
+
+def test_a_session_kept_alive_in_another_tab_is_not_ended_by_this_one(page, live_server, officer, settings):
+    settings.SESSION_COOKIE_AGE = 6
+    settings.SESSION_WARNING_SECONDS = 4
+    sign_in_directly(page, live_server, officer)
+    page.goto("/strategies/")
+    dialog = page.get_by_role("dialog", name="You’re about to be signed out")
+    expect(dialog).to_be_visible(timeout=10_000)
+    # Another tab's "Stay signed in": the same request, sent from outside this page's script.
+    kept = page.evaluate(
+        """async () => (await fetch("/session/keep-alive/", {method: "POST", headers: {"X-CSRFToken":
+        document.querySelector("#timeout-warning input[name=csrfmiddlewaretoken]").value}})).status"""
+    )
+    assert kept == 200
+    # When this page's time is up it asks, finds the session still there, and stays, dialog closed.
+    expect(dialog).to_be_hidden(timeout=10_000)
+    assert page.url == f"{live_server.url}/strategies/"
+    expect(page.get_by_role("heading", level=1)).not_to_have_text("Sign in")
