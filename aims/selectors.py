@@ -10,9 +10,25 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import Role
 from aims import update_states
-from aims.models import Aim, Deliverable, Evidence, ProgressUpdate, ReportingPeriod, StagedUpload, Strategy, Theme
+from aims.models import (
+    Aim,
+    Deliverable,
+    Evidence,
+    Organisation,
+    ProgressUpdate,
+    ReportingPeriod,
+    StagedUpload,
+    Strategy,
+    Theme,
+)
 from aims.rules import roles_by_strategy, visible_strategies
 from principles.models import DeliverablePrinciple
+
+
+def organisation_single_get() -> Organisation | None:
+    """The council, when the portal holds only one (a council's own deployment); else None."""
+    organisations = list(Organisation.objects.all()[:2])
+    return organisations[0] if len(organisations) == 1 else None
 
 
 def strategy_list(*, user, with_counts: bool = False) -> QuerySet[Strategy]:

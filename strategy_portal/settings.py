@@ -1,6 +1,8 @@
 """Settings, read from environment variables with safe local defaults.
 
-Local default: SQLite, Celery tasks run in-process, console email, DEBUG on.
+Local default: SQLite, Celery tasks run in-process, console email, DEBUG off (so `make run` shows the GOV.UK error
+pages, never Django's debug page with every URL; DJANGO_DEBUG=1 turns it on), static files served by WhiteNoise
+straight from static/.
 Production: set DJANGO_PRODUCTION=1 plus the variables listed in README.md ("Production settings").
 """
 
@@ -28,7 +30,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 PRODUCTION = env_bool("DJANGO_PRODUCTION")
-DEBUG = env_bool("DJANGO_DEBUG", default=not PRODUCTION)
+DEBUG = env_bool("DJANGO_DEBUG")
 
 if PRODUCTION:
     SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
@@ -123,6 +125,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "aims.context_processors.navigation",
+                "strategy_portal.context_processors.session_timeout",
             ],
         },
     },
@@ -178,6 +181,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
+# Without collectstatic (make run, the benchmarks), WhiteNoise serves static/ itself, as it changes, DEBUG or not.
+# Production serves the collected, hashed files only.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
     # Uploaded evidence is private: it is never served from MEDIA_URL, only through a view that checks access.
@@ -280,6 +287,8 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(60 * 60)))
 # It also ends every session this long after sign-in, however active (ASVS 7.3.2).
 SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_SECONDS", str(12 * 60 * 60)))
 SESSION_SAVE_EVERY_REQUEST = False
+# Signed-in pages warn this long before the session ends, with a "Stay signed in" button (WCAG 2.2.1).
+SESSION_WARNING_SECONDS = int(os.environ.get("SESSION_WARNING_SECONDS", "120"))
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

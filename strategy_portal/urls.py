@@ -1,11 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import TemplateView
 
 from accounts import views as accounts_views
 from accounts.forms import SignInForm
 from aims import views as aims_views
+from strategy_portal import views as portal_views
 from strategy_portal.health import health
 
 urlpatterns = [
@@ -28,7 +28,10 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    path("accessibility/", TemplateView.as_view(template_name="accessibility.html"), name="accessibility"),
+    path("accessibility/", portal_views.accessibility, name="accessibility"),
+    path("privacy/", portal_views.privacy, name="privacy"),
+    path("cookies/", portal_views.cookies, name="cookies"),
+    path("session/keep-alive/", portal_views.session_keep_alive, name="session_keep_alive"),
     path("", include("aims.urls")),
     path("", include("reports.urls")),
     path("admin/", admin.site.urls),

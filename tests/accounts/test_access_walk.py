@@ -14,7 +14,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 PUBLIC = {"login", "password_reset", "password_reset_done", "password_reset_complete", "accessibility", "health",
-          "password_reset_confirm"}  # fmt: skip
+          "password_reset_confirm", "privacy", "cookies"}  # fmt: skip
 EVERYONE = {"owner", "other_officer", "board", "clerk", "lead", "outsider"}
 MEMBERS = {"owner", "other_officer", "board", "clerk", "lead"}
 READERS = {"board", "clerk", "lead"}
@@ -43,6 +43,7 @@ ACCESS = {
     "reports:report_status": ("get", READERS),
     "reports:version_issue": ("post", PRODUCERS),
     "reports:version_download": ("get", READERS),
+    "session_keep_alive": ("post", EVERYONE),
 }
 
 

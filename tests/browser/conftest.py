@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.helpers import WIDE
+
 # Playwright's sync API runs an event loop in the test thread; Django's ORM would refuse to run beside it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -47,7 +49,7 @@ def browser(tmp_path_factory):
 @pytest.fixture
 def page(browser, live_server):
     # The site sends a Content-Security-Policy that would block the injected axe-core script.
-    context = browser.new_context(base_url=live_server.url, bypass_csp=True, viewport={"width": 1280, "height": 900})
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True, viewport=WIDE)
     context.set_default_timeout(10_000)
     page = context.new_page()
     yield page
