@@ -3,6 +3,8 @@
 Here rather than in aims because a clerk's section reads progress reports, and reports sits above aims.
 """
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
@@ -26,37 +28,38 @@ class Section:
     title: str
 
 
-def _sections(user, roles: dict[int, set[str]]) -> list[Section]:
+def _sections(user, roles: dict[int, set[str]], versions: Callable[[], list]) -> list[Section]:
     held = set().union(*roles.values()) if roles else set()
     sections = []
-    # An officer's deliverables: whoever holds the role, and whoever owns or contributes to a deliverable (shown
-    # in the cached body, which says so when there are none).
-    if Role.OFFICER in held or selectors.officer_deliverable_versions(user=user):
-        sections.append(Section("officer", "Your deliverables"))
     if rules.is_board_member_anywhere(user):
         sections.append(Section("board", "Updates to review"))
     if Role.CLERK in held:
         sections.append(Section("clerk", "Progress reports"))
     if Role.LEAD in held or user.is_superuser:
         sections.append(Section("lead", "Your strategies"))
+    # An officer's deliverables: whoever owns or contributes to one; and an officer with none, when they have no
+    # other work (the cached body then says what will appear there).
+    # Whether they work on any is kept with their home version (raised when that changes): no query when cached.
+    works_on = cached(["home-works-on", user.pk, user.home_version], lambda: bool(versions()))
+    if works_on or (Role.OFFICER in held and not sections):
+        sections.insert(0, Section("officer", "Your deliverables"))
     return sections
 
 
-def _cached_parts(user, level: int) -> dict:
+def _cached_parts(user, level: int, versions: Callable[[], list]) -> dict:
     """The officer's deliverables and the list of strategies, keyed on the person's home version (raised by any
     change to what they show: aims/data_versions.py), so a cached home costs no query of its own. An
     administrator sees every strategy."""
 
     def render_parts() -> dict:
-        versions = selectors.officer_deliverable_versions(user=user)
-        strategies = selectors.home_strategies(user=user, versions=versions)
+        strategies = selectors.home_strategies(user=user, versions=versions())
         roles = rules.roles_by_strategy(user)
         for strategy in strategies:
             held = roles.get(strategy.pk, set())
             names = [label for value, label in Role.choices if value in held]
             strategy.your_role = ", ".join(names) or ("Administrator" if user.is_superuser else "Deliverable owner")
         context = {
-            "groups": selectors.officer_deliverable_list(user=user, ids=[row[0] for row in versions]),
+            "groups": selectors.officer_deliverable_list(user=user, ids=[row[0] for row in versions()]),
             "strategies": strategies,
             "level": level,
         }
@@ -75,7 +78,9 @@ def _cached_parts(user, level: int) -> dict:
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     roles = rules.roles_by_strategy(user)
-    sections = _sections(user, roles)
+    # What they own or contribute to, read at most once, and only when a cached part is missing.
+    versions = functools.cache(lambda: selectors.officer_deliverable_versions(user=user))
+    sections = _sections(user, roles, versions)
     keys = {s.key for s in sections}
     several = len(sections) > 1
     context = {
@@ -83,7 +88,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "several": several,
         "title": sections[0].title if len(sections) == 1 else "Your work",
         "has_lead_section": "lead" in keys,
-        **_cached_parts(user, level=3 if several else 2),
+        **_cached_parts(user, level=3 if several else 2, versions=versions),
     }
     context["strategies_listed"] = bool(context["strategies"].strip())
     # Fresh on every visit (updates arrive and wait, versions finish): bounded queries, none per row.
