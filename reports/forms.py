@@ -2,6 +2,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Fixed, Fluid, Layout, Size
 from django import forms
 
+from core.wording import EMAIL_FORMAT
 from reports.models import ProgressReport
 
 TEXT_FIELDS = ["executive_summary", "recommendations", "reasons", "other_options", "consultation"]
@@ -38,7 +39,7 @@ class ProgressReportForm(forms.ModelForm):
             "recommendations": {"required": "Enter the recommendations"},
             "reasons": {"required": "Enter the reasons for the recommendations"},
             "contact_name": {"required": "Enter the contact officer's name"},
-            "contact_email": {"required": "Enter the contact officer's email", "invalid": "Enter a real email address"},
+            "contact_email": {"required": "Enter the contact officer's email address", "invalid": EMAIL_FORMAT},
             "period": {"required": "Choose the reporting period"},
         }
 

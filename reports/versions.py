@@ -14,7 +14,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from kombu.transport.redis import Channel
 from redis.exceptions import RedisError
 
-from core import dispatch
+from core import dispatch, wording
 from core.errors import DomainError
 from reports.models import ProgressReport, ReportVersion
 
@@ -121,7 +121,7 @@ def report_version_issue_refusal(*, version: ReportVersion) -> str:
     if version.status != ReportVersion.Status.READY:
         return "Only a version whose PDF is ready can be issued."
     if version.issued_at:
-        return f"Version {version.number} was already issued on {version.issued_at:%-d %B %Y}."
+        return f"Version {version.number} was already issued on {wording.govuk_date(version.issued_at)}."
     return ""
 
 
