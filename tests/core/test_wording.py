@@ -118,3 +118,17 @@ def test_email_fields_use_the_govuk_message(client, strategy, clerk, open_period
 
     form = ProgressReportForm({"contact_email": "rachel.moss"}, strategy=strategy)
     assert form.errors["contact_email"] == ["Enter an email address in the correct format, like name@example.com"]
+
+
+def test_chart_text_alternatives_and_labels_use_thousands_separators():
+    from reports.charts import rag_bar
+
+    svg = str(
+        rag_bar(
+            {"red": 1200, "amber": 3, "green": 21450, "complete": 0, "not_started": 0, "no_update": 0},
+            title="By status",
+            chart_id="c1",
+        )
+    )
+    assert "21,450" in svg and "1,200" in svg and "22,653 deliverables" in svg
+    assert "21450" not in svg
