@@ -126,17 +126,19 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
-def make_run_command() -> list[str]:
-    """The last command of the Makefile's `run` recipe, which serves the portal, checked to be this one."""
+def make_run_command() -> tuple[list[str], dict[str, str]]:
+    """The last command of the Makefile's `run` recipe, which serves the portal, checked to be this one, and the
+    variables it sets (`env ... NAME=value ...`)."""
     recipe = re.search(r"^run:.*\n((?:\t.*\n)+)", (ROOT / "Makefile").read_text(), re.MULTILINE).group(1)
     serve = recipe.strip().splitlines()[-1]
     assert "manage.py run_local 127.0.0.1:$(PORT)" in serve, serve
-    return [sys.executable, "manage.py", "run_local"]
+    variables = dict(re.findall(r"(?:^|\s)([A-Z][A-Z0-9_]*)=(\S*)", serve.split("manage.py")[0]))
+    return [sys.executable, "manage.py", "run_local"], variables
 
 
-def run_env(tmp_path: Path) -> dict:
+def run_env(tmp_path: Path, variables: dict[str, str]) -> dict:
     keep = {"PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR"}
-    env = {k: v for k, v in os.environ.items() if k in keep}
+    env = {k: v for k, v in os.environ.items() if k in keep} | variables
     env.update(DJANGO_SETTINGS_MODULE="strategy_portal.settings", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
                DJANGO_MEDIA_ROOT=str(tmp_path / "media"), PYTHONUNBUFFERED="1")  # fmt: skip
     return env
@@ -171,8 +173,8 @@ def sign_in_and_create_report(browser: Browser) -> str:
 
 
 def test_make_run_generates_pdfs_in_a_real_worker_and_stops_cleanly(tmp_path):
-    command = make_run_command()
-    env = run_env(tmp_path)
+    command, variables = make_run_command()
+    env = run_env(tmp_path, variables)
     prepare(env)
     port, log = free_port(), tmp_path / "run.log"
     with open(log, "w") as handle:
