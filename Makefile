@@ -21,10 +21,11 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 ## run: set up, migrate SQLite, load the demo strategies, print demo logins, serve on http://127.0.0.1:$(PORT)
+## with a Celery worker (and beat) beside it on a filesystem broker under .broker/ (manage.py run_local)
 run: venv
 	env -u DATABASE_URL -u CELERY_BROKER_URL $(BIN)/python manage.py migrate --no-input
 	env -u DATABASE_URL -u CELERY_BROKER_URL $(BIN)/python manage.py load_demo
-	env -u DATABASE_URL -u CELERY_BROKER_URL $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	env -u DATABASE_URL -u CELERY_BROKER_URL $(BIN)/python manage.py run_local 127.0.0.1:$(PORT)
 
 ## system: Debian packages the tests need (Chromium, poppler, fonts); PostgreSQL and Redis started if down
 system:

@@ -1,7 +1,10 @@
+from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
 from accounts import security_log, signin_limits
+from core import wording
 
 
 class SignInForm(AuthenticationForm):
@@ -30,3 +33,13 @@ class SignInForm(AuthenticationForm):
                     self.error_messages["wait"], code="wait", params={"wait": signin_limits.duration_text(wait)}
                 )
         return super().clean()
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's form with the GOV.UK messages for an email address."""
+
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        error_messages={"required": "Enter your email address", "invalid": wording.EMAIL_FORMAT},
+    )

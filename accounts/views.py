@@ -4,11 +4,14 @@ from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth import views as auth_views
 
 from accounts import security_log, signin_limits
+from accounts.forms import PasswordResetForm
 
 TOO_MANY_RESETS = "You have asked for too many password reset emails. Wait an hour and try again."
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
+
     def form_valid(self, form):
         reached = signin_limits.password_reset_limit_reached(self.request, form.cleaned_data["email"])
         if reached:

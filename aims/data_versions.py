@@ -1,7 +1,7 @@
 """What freshness marks (core/freshness.py) raise: the data versions that key the cached pages.
 
 - `Strategy.data_version` keys the dashboard and, with the others, the officer's home (reports/views.py,
-  aims/views.py): raised by any change in the strategy's tree or progress.
+  reports/home_views.py): raised by any change in the strategy's tree or progress.
 - `Deliverable.data_version` keys the deliverable page: raised by a change to the deliverable, its updates,
   evidence, milestones, principle links or contributors, and by any strategy-wide change (aims, themes, periods,
   principles, the strategy itself, period roll-over), which every deliverable page shows; so one officer's

@@ -43,7 +43,7 @@ class LinkForm(forms.Form):
     """One row of "Links", numbered from 1 in its labels and messages. `link` is (title, url) once valid."""
 
     title = forms.CharField(required=False, max_length=300)
-    url = forms.CharField(required=False, max_length=2000, help_text="Starts with https://")
+    url = forms.CharField(required=False, max_length=2000, help_text="A web address starting with https:// or http://")
 
     def __init__(self, *args, number: int, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,11 +67,18 @@ class LinkForm(forms.Form):
         return data
 
 
+class NumberField(forms.DecimalField):
+    """A number as people write it: "21,450" and "21 450" are 21450 (the portal shows numbers with commas)."""
+
+    def to_python(self, value):
+        return super().to_python(value.replace(",", "").replace(" ", "") if isinstance(value, str) else value)
+
+
 class FigureForm(forms.Form):
     """One row of "Figures", numbered from 1. `figure` is (name, value, unit) once valid."""
 
     name = forms.CharField(required=False, max_length=300)
-    value = forms.DecimalField(required=False, max_digits=18, decimal_places=4)
+    value = NumberField(required=False, max_digits=18, decimal_places=4, help_text="A number, like 1,250 or 12.5")
     unit = forms.CharField(required=False, max_length=50, help_text="For example %, residents, £")
 
     def __init__(self, *args, number: int, **kwargs):
@@ -80,7 +87,7 @@ class FigureForm(forms.Form):
         self.figure: tuple[str, Decimal, str] | None = None
         for name in self.fields:
             self.fields[name].label = f"Figure {number} {name}"
-        self.fields["value"].error_messages["invalid"] = f"Figure {number} value must be a number, like 1250 or 12.5"
+        self.fields["value"].error_messages["invalid"] = f"Figure {number} value must be a number, like 1,250 or 12.5"
 
     def clean(self):
         data = super().clean()

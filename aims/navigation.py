@@ -18,7 +18,7 @@ def service_nav(request: HttpRequest) -> list[dict]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    items = [("home", "Your deliverables", reverse("home"))]
+    items = [("home", "Home", reverse("home"))]
     if is_board_member_anywhere(user):
         items.append(("review", "Updates to review", reverse("aims:review_list")))
     items.append(("dashboard", "Dashboard", reverse("reports:dashboard_index")))

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from accounts.models import Role
 from aims import update_states
@@ -152,6 +153,14 @@ class OfficerDeliverable:
     @property
     def state_label(self) -> str:
         return update_states.update_state(self.state).label
+
+    @property
+    def overdue(self) -> bool:
+        """Due before today and not complete (this period's update, if any, does not say complete): the
+        dashboard's definition (reports/selectors.py) as at today. Home bodies are cached per day."""
+        due = self.deliverable.due_date
+        complete = self.update is not None and self.update.rag_status == "complete"
+        return bool(due and due < timezone.localdate() and not complete)
 
 
 def officer_deliverable_versions(*, user) -> list[tuple[int, int, int, bool]]:
@@ -340,3 +349,32 @@ def updates_to_review(*, user) -> QuerySet[ProgressUpdate]:
         .annotate(is_own_work=ExpressionWrapper(own, output_field=BooleanField()))
         .order_by("deliverable__strategy__title", "submitted_at")
     )
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """A submitted update on a board member's home page, with how long it has waited for review."""
+
+    update: ProgressUpdate
+    waiting_days: int
+
+    @property
+    def waiting_label(self) -> str:
+        if self.waiting_days < 1:
+            return "Submitted today"
+        return f"Waiting {self.waiting_days} day{'' if self.waiting_days == 1 else 's'}"
+
+
+def home_updates_to_review(*, user, strategy_ids, limit: int = 10) -> tuple[list[ReviewItem], int]:
+    """The oldest `limit` submitted updates the person may review in `strategy_ids` (the strategies where they sit
+    on the board, None for every strategy; their own work left out: aims.rules.review_conflict), and how many
+    there are. At most two queries."""
+    qs = updates_to_review(user=user).filter(is_own_work=False)
+    if strategy_ids is not None:
+        qs = qs.filter(deliverable__strategy_id__in=strategy_ids)
+    now = timezone.now()
+    items = [
+        ReviewItem(update, (now - update.submitted_at).days if update.submitted_at else 0)
+        for update in qs.order_by("submitted_at", "pk")[:limit]
+    ]
+    return items, (len(items) if len(items) < limit else qs.count())

@@ -19,7 +19,7 @@ from aims.business_rules import CompleteMeans100, RedNeedsCorrectiveAction
 from aims.models import Deliverable, Evidence, Milestone, ProgressUpdate, ReportingPeriod, StagedUpload, Strategy
 from aims.rules import can_record_progress, can_review, review_conflict
 from aims.selectors import Recordable, recordable_period
-from core import freshness
+from core import freshness, wording
 from core.errors import DomainError
 from core.notifications import absolute_url, notify
 
@@ -133,12 +133,7 @@ class ConcurrentEditError(DomainError):
         self.current = current
         who = current.history.first()
         name = who.history_user.display_name if who and who.history_user else "Someone else"
-        when = (
-            timezone.localtime(current.updated_at)
-            .strftime("%-d %B %Y at %-I:%M%p")
-            .replace("AM", "am")
-            .replace("PM", "pm")
-        )
+        when = wording.govuk_datetime(current.updated_at)
         super().__init__(
             f"{name} saved this update on {when}, after you opened it. Your changes have not been saved yet: "
             "check what they changed below, then save again to keep your version."

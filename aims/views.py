@@ -14,32 +14,9 @@ from django.utils.safestring import mark_safe
 from aims import recording, rules, selectors, services
 from aims.forms import ProgressUpdateForm, ReviewForm
 from aims.models import Deliverable, Evidence, ProgressUpdate, ReportingPeriod, Strategy
-from core.page_cache import cached, cached_body
+from core.page_cache import cached
 
 REVIEW_PAGE_SIZE = 50
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    is_board_member = rules.is_board_member_anywhere(user)
-
-    def render_body() -> str:
-        versions = selectors.officer_deliverable_versions(user=user)
-        context = {
-            "groups": selectors.officer_deliverable_list(user=user, ids=[row[0] for row in versions]),
-            "strategies": selectors.home_strategies(user=user, versions=versions),
-            "is_board_member": is_board_member,
-        }
-        return render_to_string("aims/includes/home_body.html", context, request=request)
-
-    # Keyed on the person's home version, which any change to what the body shows raises (their deliverables and
-    # their progress, the strategies they work in, their roles: aims/data_versions.py), so a cached body costs no query
-    # of its own, and another officer's update does not evict it. An administrator sees every strategy.
-    parts = ["home", user.pk, user.home_version, is_board_member]
-    if user.is_superuser:
-        parts.append(list(Strategy.objects.order_by("pk").values_list("pk", "data_version")))
-    return render(request, "aims/home.html", {"body": cached_body(parts, render_body)})
 
 
 @login_required

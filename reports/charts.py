@@ -92,7 +92,7 @@ def describe_rag(counts: Mapping[str, int]) -> str:
     total = sum(clean.values())
     if not total:
         return f"{NO_DATA}: no deliverables."
-    parts = ", ".join(f"{_RAG_LABELS[key]} {clean[key]}" for key in _RAG_KEYS)
+    parts = ", ".join(f"{_RAG_LABELS[key]} {clean[key]:,}" for key in _RAG_KEYS)
     return f"{parts}. {_deliverables(total)} in all."
 
 
@@ -113,7 +113,7 @@ def describe_trend(periods: Sequence[tuple[str, Mapping[str, int]]]) -> str:
     for label, counts in clean:
         total = sum(counts.values())
         if total:
-            parts = ", ".join(f"{_RAG_LABELS[key]} {counts[key]}" for key in _RAG_KEYS)
+            parts = ", ".join(f"{_RAG_LABELS[key]} {counts[key]:,}" for key in _RAG_KEYS)
             sentences.append(f"{label}: {parts}; {_deliverables(total)} in all.")
         else:
             sentences.append(f"{label}: no deliverables.")
@@ -152,8 +152,8 @@ def rag_bar(counts: dict[str, int], *, title: str, chart_id: str) -> SafeString:
         row = [_text(0, cy + font * 0.35, _RAG_LABELS[key], font_size=font)]
         if count:
             row.append(_segment(key, plot_x, cy - bar_h / 2, bar_w, bar_h))
-        row.append(_text(plot_x + bar_w + 8, cy + font * 0.35, str(count), font_size=font, font_weight="bold"))
-        body.append(_el("g", {}, _el("title", {}, escape(f"{_RAG_LABELS[key]}: {count}")) + "".join(row)))
+        row.append(_text(plot_x + bar_w + 8, cy + font * 0.35, f"{count:,}", font_size=font, font_weight="bold"))
+        body.append(_el("g", {}, _el("title", {}, escape(f"{_RAG_LABELS[key]}: {count:,}")) + "".join(row)))
     rows_bottom = top + len(_RAG_KEYS) * row_h
     body.append(_line(plot_x, top, plot_x, rows_bottom, stroke=AXIS))
     body.append(_text(0, rows_bottom + 30, f"{_deliverables(total)} in all", font_size=font))
@@ -398,7 +398,7 @@ def _clean_periods(periods: Sequence[tuple[str, Mapping[str, int]]]) -> list[tup
 
 
 def _deliverables(count: int) -> str:
-    return f"{count} deliverable" if count == 1 else f"{count} deliverables"
+    return f"{count} deliverable" if count == 1 else f"{count:,} deliverables"
 
 
 def _percent(value: float) -> str:

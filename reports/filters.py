@@ -18,7 +18,9 @@ class DeliverableFilter(django_filters.FilterSet):
     theme = django_filters.ModelChoiceFilter(queryset=Theme.objects.none(), label="Theme", empty_label="All")
     owner = django_filters.ModelChoiceFilter(queryset=get_user_model().objects.none(), label="Owner", empty_label="All")
     lead_service = django_filters.ChoiceFilter(label="Lead service", choices=[], empty_label="All")
-    status = django_filters.ChoiceFilter(label="RAG status", choices=[(s.key, s.label) for s in RAG_TABLE])
+    status = django_filters.ChoiceFilter(
+        label="RAG status", choices=[(s.key, s.label) for s in RAG_TABLE], empty_label="All"
+    )
     overdue = django_filters.BooleanFilter(label="Overdue only", method="filter_overdue", widget=forms.CheckboxInput)
 
     def __init__(self, *args, strategy, as_at, **kwargs):

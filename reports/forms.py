@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
 
 from reports.drafting import DRAFTED_FIELDS, mark_field
+from core.wording import EMAIL_FORMAT
 from reports.models import ProgressReport
 
 TEXT_FIELDS = ["executive_summary", "recommendations", "reasons", "other_options", "consultation"]
@@ -70,7 +71,7 @@ class ProgressReportForm(forms.ModelForm):
             "recommendations": {"required": "Enter the recommendations"},
             "reasons": {"required": "Enter the reasons for the recommendations"},
             "contact_name": {"required": "Enter the contact officer's name"},
-            "contact_email": {"required": "Enter the contact officer's email", "invalid": "Enter a real email address"},
+            "contact_email": {"required": "Enter the contact officer's email address", "invalid": EMAIL_FORMAT},
             "period": {"required": "Choose the reporting period"},
             "scope": {"required": "Choose what the appendix lists"},
         }

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from aims import rules
 from aims.models import ReportingPeriod, Strategy
@@ -138,6 +138,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     versions = list(report.versions.select_related("requested_by", "issued_by").order_by("-number"))
     awaiting = selectors.awaiting_review_count(strategy=report.strategy, period=report.period)
+    ready = [v for v in versions if v.status == ReportVersion.Status.READY]
     return render(
         request,
         "reports/report_detail.html",
@@ -146,6 +147,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "strategy": report.strategy,
             "versions": versions,
             "latest": versions[0] if versions else None,
+            # The main download: the version issued to committee once there is one, else the newest ready one.
+            "main": next((v for v in ready if v.issued_at), ready[0] if ready else None),
             "in_progress": any(v.in_progress for v in versions),
             "can_produce": rules.can_produce_reports(request.user, report.strategy),
             "awaiting_review": awaiting,
@@ -177,16 +180,31 @@ def report_status(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def version_issue(request: HttpRequest, pk: int) -> HttpResponse:
-    version = get_object_or_404(ReportVersion.objects.select_related("report"), pk=pk)
-    _report(request, version.report_id, write=True)
+    """Issuing cannot be undone: GET asks "Are you sure…" and says what it means, POST issues."""
+    version = get_object_or_404(ReportVersion.objects.select_related("report", "requested_by"), pk=pk)
+    report = _report(request, version.report_id, write=True)
+    if request.method == "GET":
+        refusal = versions.report_version_issue_refusal(version=version)
+        if refusal:
+            messages.info(request, refusal)
+            return redirect("reports:report_detail", pk=report.pk)
+        return render(
+            request,
+            "reports/version_issue_confirm.html",
+            {"version": version, "report": report, "strategy": report.strategy},
+        )
     try:
         versions.report_version_issue(version=version, user=request.user)
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Version {version.number} is marked as issued to committee. It will not change.")
+        messages.success(
+            request,
+            f"Version {version.number} is marked as issued to committee. It will not change, and it is now the "
+            "report's main download.",
+        )
     return redirect("reports:report_detail", pk=version.report_id)
 
 

@@ -278,6 +278,11 @@ class Figures:
         return DIRECTION_LABELS[self.direction]
 
     @property
+    def direction_word(self) -> str:
+        """What joins the label to the period it is compared with: "Better than", "Same as", "Worse than"."""
+        return "as" if self.direction == "same" else "than"
+
+    @property
     def complete(self) -> int:
         return self.counts[RAG.COMPLETE]
 

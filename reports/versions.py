@@ -14,7 +14,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from kombu.transport.redis import Channel
 from redis.exceptions import RedisError
 
-from core import dispatch
+from core import dispatch, wording
 from core.errors import DomainError
 from reports.models import ProgressReport, ReportVersion
 
@@ -116,14 +116,22 @@ def report_versions_reap(*, now: dt.datetime | None = None) -> int:
     return reaped
 
 
+def report_version_issue_refusal(*, version: ReportVersion) -> str:
+    """Why this version cannot be issued, as the clerk is told; empty when it can."""
+    if version.status != ReportVersion.Status.READY:
+        return "Only a version whose PDF is ready can be issued."
+    if version.issued_at:
+        return f"Version {version.number} was already issued on {wording.govuk_date(version.issued_at)}."
+    return ""
+
+
 @transaction.atomic
 def report_version_issue(*, version: ReportVersion, user) -> ReportVersion:
     """Mark a ready version as sent to committee: from now on it is never regenerated or changed."""
     version = ReportVersion.objects.select_for_update().get(pk=version.pk)
-    if version.status != ReportVersion.Status.READY:
-        raise DomainError("Only a version whose PDF is ready can be issued.")
-    if version.issued_at:
-        raise DomainError(f"Version {version.number} was already issued on {version.issued_at:%-d %B %Y}.")
+    refusal = report_version_issue_refusal(version=version)
+    if refusal:
+        raise DomainError(refusal)
     version.issued_at = timezone.now()
     version.issued_by = user
     version.save(update_fields=["issued_at", "issued_by"])

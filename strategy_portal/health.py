@@ -6,6 +6,8 @@ still work (the page cache is a speed-up, "Generate PDF" says it cannot queue), 
 Redis, so taking them out would turn a partial outage into a whole one; monitoring reads "checks" to raise the
 alarm. 200 "ok" when everything answers. Names what is down and nothing more."""
 
+import os
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -24,7 +26,10 @@ def health(request):
         checks["database"] = "ok"
     except Exception:  # noqa: BLE001 - any failure means unhealthy
         checks["database"] = "unavailable"
-    if settings.CELERY_BROKER_URL:
+    if settings.EMBEDDED_BROKER:  # `make run`: the broker is a folder
+        folder = settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"]
+        checks["broker"] = "ok" if os.path.isdir(folder) and os.access(folder, os.W_OK) else "unavailable"
+    elif settings.CELERY_BROKER_URL:
         try:
             import redis
 

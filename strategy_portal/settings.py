@@ -143,6 +143,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
         os.environ.get("DATABASE_CONNECT_TIMEOUT", "5")
     )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # `make run` has two processes on one SQLite file (the web server and the worker): WAL lets pages be read while
+    # the worker writes, and a writer waits for the other (immediate transactions) instead of failing "locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=20, transaction_mode="IMMEDIATE", init_command="PRAGMA journal_mode=WAL;"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cached page bodies are keyed by each strategy's data_version, so a per-process cache is always correct;
@@ -228,9 +234,15 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "digital-strategy-portal@localhost")
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 
-# Celery: Redis when CELERY_BROKER_URL is set; otherwise tasks run in-process so the embedded default works.
+# Celery: Redis in production (CELERY_BROKER_URL=redis://...). `make run` (manage.py run_local) sets
+# CELERY_BROKER_URL=filesystem:// and runs a real worker beside the web server on kombu's filesystem transport, its
+# folders under CELERY_BROKER_FOLDER. With no broker at all (the tests that do not start a worker, one-off
+# management commands) tasks run in-process.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
-CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL or None)
+EMBEDDED_BROKER = CELERY_BROKER_URL.startswith("filesystem://")
+CELERY_RESULT_BACKEND = os.environ.get(
+    "CELERY_RESULT_BACKEND", None if EMBEDDED_BROKER else (CELERY_BROKER_URL or None)
+)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
@@ -262,6 +274,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": restore_interval,
     "unacked_restore_throttle": restore_throttle,
 }
+if EMBEDDED_BROKER:
+    broker_folder = Path(os.environ.get("CELERY_BROKER_FOLDER", BASE_DIR / ".broker"))
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
+        # One folder for messages in and out: the web process and the worker share it.
+        "data_folder_in": str(broker_folder / "messages"),
+        "data_folder_out": str(broker_folder / "messages"),
+        "control_folder": str(broker_folder / "control"),
+        "processed_folder": str(broker_folder / "processed"),
+    }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Beat copies these into its database schedule at start; change times in the Django admin afterwards.

@@ -4,12 +4,12 @@ from django.urls import include, path
 
 from accounts import views as accounts_views
 from accounts.forms import SignInForm
-from aims import views as aims_views
 from strategy_portal import views as portal_views
+from reports import home_views
 from strategy_portal.health import health
 
 urlpatterns = [
-    path("", aims_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path(
         "sign-in/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=SignInForm),

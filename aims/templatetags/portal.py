@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString
 
 from aims.rag import BY_KEY, RAG_TABLE, RagStatus, rag_status
 from aims.update_states import update_state
+from core import wording
 
 register = template.Library()
 
@@ -46,3 +47,21 @@ def rag_statuses(*keys: str) -> list[RagStatus]:
 def count_of(counts: Mapping[str, int], status: RagStatus) -> int:
     """``{{ counts|count_of:status }}``: the count for one status from a mapping of status keys to counts."""
     return counts.get(status.key, 0)
+
+
+@register.filter
+def number(value) -> str:
+    """``{{ n|number }}``: a count or figure with thousands separators, "21,450" (core/wording.py)."""
+    return wording.govuk_number(value)
+
+
+@register.filter
+def govuk_time(value) -> str:
+    """``{{ when|govuk_time }}``: "5:25pm", "midday", "midnight"; never Django's "5:25 p.m."."""
+    return wording.govuk_time(value) if value else ""
+
+
+@register.filter
+def govuk_datetime(value) -> str:
+    """``{{ when|govuk_datetime }}``: "1 December 2026 at 5:25pm"."""
+    return wording.govuk_datetime(value) if value else ""

@@ -293,7 +293,7 @@ def test_a_whole_number_figure_reads_as_typed(page, live_server, officer, delive
     page.get_by_role("button", name="Save as draft").click()
     after_action(page, "figure-draft-saved")
 
-    expect(page.locator(".app-evidence-list")).to_contain_text("Residents using the new service: 1250 residents")
+    expect(page.locator(".app-evidence-list")).to_contain_text("Residents using the new service: 1,250 residents")
 
 
 def test_a_half_filled_link_or_figure_row_is_shown_by_its_field(page, live_server, officer, deliverable, open_period):

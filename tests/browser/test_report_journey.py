@@ -80,6 +80,9 @@ def test_clerk_creates_generates_and_downloads_the_report(page, live_server, cel
     assert "Extra developer time funded until December" in text
     assert re.search(r"Page 1 of \d+", text)
 
+    page.get_by_role("link", name="Mark version 1 as issued").click()
+    after_action(page, "report-issue-confirm")
+    expect(page.locator("h1")).to_have_text("Are you sure you want to mark version 1 as issued?")
     page.get_by_role("button", name="Mark version 1 as issued").click()
     after_action(page, "report-issued")
     expect(page.locator(".govuk-notification-banner")).to_contain_text("issued to committee")

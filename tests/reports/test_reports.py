@@ -1,6 +1,7 @@
 import dataclasses
 import datetime as dt
 import hashlib
+import re
 import subprocess
 from pathlib import Path
 
@@ -300,6 +301,7 @@ def test_download_and_issue_views(client, strategy, closed_period, progress, cle
     client.force_login(clerk)
     page = client.get(reverse("reports:report_detail", args=[report.pk])).content.decode()
     assert "Download PDF" in page and "Mark version 1 as issued" in page
+    assert client.get(reverse("reports:version_issue", args=[version.pk])).status_code == 200
     assert client.post(reverse("reports:version_issue", args=[version.pk])).status_code == 302
     version.refresh_from_db()
     assert version.is_issued
@@ -345,3 +347,49 @@ def test_reminders_before_and_on_the_deadline_and_board_digest(strategy, open_pe
     monday = dt.date(2026, 11, 23)
     assert reminders_send(today=monday) == {"officer": 0, "board": 1}
     assert mail.outbox[-1].to == [board_member.email] and "waiting for review" in mail.outbox[-1].subject
+
+
+def test_issuing_asks_first_and_says_what_it_means(client, strategy, closed_period, progress, clerk, board_member):
+    """Found in review: "Mark version N as issued" issued at once, with no way back."""
+    report = make_report(strategy, closed_period, clerk)
+    version = generate(report, clerk)
+    url = reverse("reports:version_issue", args=[version.pk])
+    client.force_login(board_member)
+    assert client.get(url).status_code == 403
+    client.force_login(clerk)
+    detail = client.get(reverse("reports:report_detail", args=[report.pk])).content.decode()
+    assert f'href="{url}"' in detail  # the table's action leads to the question, it does not issue
+    response = client.get(url)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Are you sure you want to mark version 1 as issued?" in page
+    assert "You cannot undo this." in page and "never change" in page
+    assert re.search(
+        r'<button type="submit" class="govuk-button govuk-button--warning"[^>]*>Mark version 1 as issued<', page
+    )
+    version.refresh_from_db()
+    assert not version.is_issued  # asking changes nothing
+    response = client.post(url, follow=True)
+    version.refresh_from_db()
+    assert version.is_issued
+    assert "govuk-notification-banner--success" in response.content.decode()
+    assert "issued to committee" in response.content.decode()
+    # Asked again once issued: told so, on the report page.
+    response = client.get(url, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("reports:report_detail", args=[report.pk])
+    assert "was already issued" in response.content.decode()
+
+
+def test_after_issuing_the_main_download_is_the_issued_version(client, strategy, closed_period, progress, clerk):
+    """Found in review: generating again after issuing made the newest version the page's "Download PDF"."""
+    report = make_report(strategy, closed_period, clerk)
+    issued = generate(report, clerk)
+    versions.report_version_issue(version=issued, user=clerk)
+    newer = generate(report, clerk)
+    assert newer.status == "ready" and newer.number == 2
+    client.force_login(clerk)
+    page = client.get(reverse("reports:report_detail", args=[report.pk])).content.decode()
+    main = re.search(r'<a class="govuk-button" data-module="govuk-button" href="([^"]+)">Download PDF</a>', page)
+    assert main.group(1) == reverse("reports:version_download", args=[issued.pk])
+    assert "Version 1 was issued to committee on" in page
+    assert "Version 2 is ready but not issued" in page
