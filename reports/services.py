@@ -50,6 +50,9 @@ class ReportAnswers:
     marking: str = "OFFICIAL"
     scope: str = ProgressReport.Scope.FULL
     include_submitted: bool = False
+    purpose: str = ""
+    key_decision: bool = False
+    agenda_item: str = ""
 
     def model_fields(self) -> dict:
         """The answers by ProgressReport field name (not dataclasses.asdict, which would deep-copy the period)."""
@@ -65,7 +68,11 @@ def report_defaults(*, strategy: Strategy, period: ReportingPeriod, user) -> dic
         "period": period,
         "committee": strategy.adopted_by or "Corporate Policy Committee",
         "title": f"{strategy.title} – {cadence} Progress Report",
-        "report_of": f"{user.display_name}, {user.job_title}" if user.job_title else user.display_name,
+        "report_of": strategy.responsible_officer
+        or (f"{user.display_name}, {user.job_title}" if user.job_title else user.display_name),
+        "purpose": (
+            f"To report progress in delivering the {strategy.title} during {period.label} to the Committee."
+        ),
         "wards_affected": "All",
         "executive_summary": executive_summary_default(strategy=strategy, period=period),
         "recommendations": (
