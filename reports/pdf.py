@@ -6,6 +6,7 @@ URL goes through `portal_url_fetcher`, which refuses anything else.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import re
 from pathlib import Path
@@ -14,7 +15,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
-from reports import charts
+from reports import charts, pdf_tags
 
 STATIC_PREFIX = "/static/"
 
@@ -23,8 +24,14 @@ class FetchRefused(ValueError):
     """The PDF asked for something outside the portal's static files."""
 
 
+DATA_IMAGE = re.compile(r"data:(image/(?:png|jpeg));base64,([A-Za-z0-9+/=]+)\Z")
+
+
 def portal_url_fetcher(url: str, timeout: int = 10, ssl_context=None) -> dict:
-    """Serve only the portal's own static files (by /static/ path or file: URL inside them); refuse the rest."""
+    """Serve only the portal's own static files (by /static/ path or file: URL inside them) and PNG or JPEG data:
+    URLs (the council's logo, carried in the snapshot); refuse the rest."""
+    if image := DATA_IMAGE.match(url):
+        return {"string": base64.b64decode(image[2]), "mime_type": image[1], "redirected_url": "data:"}
     path = None
     if url.startswith(STATIC_PREFIX):
         path = url[len(STATIC_PREFIX) :]
@@ -60,9 +67,12 @@ def report_context(snapshot: dict) -> dict:
     summary = snapshot["summary"]
     rows = snapshot["deliverables"]
     appendix_rows = rows if report["scope"] == "full" else snapshot["exceptions"]
+    risks = snapshot.get("risks_issues") or {}
     for row in rows + snapshot["exceptions"]:
         row["due_date_display"] = _date(row["due_date"])
+        row["risks_issues"] = risks.get(row["reference"], "")
     return {
+        **committee_context(snapshot),
         "s": snapshot,
         "report": report,
         "strategy": strategy,
@@ -90,6 +100,19 @@ def report_context(snapshot: dict) -> dict:
             aims=[(a["title"], a["percent_complete"]) for a in snapshot["by_aim"]],
             trend=[(t["label"], t["counts"]) for t in snapshot["trend"]],
         ),
+    }
+
+
+def committee_context(snapshot: dict) -> dict:
+    """The committee layout's purpose, key decision, agenda item and logo (absent from snapshots taken before
+    them, which then render as they did)."""
+    committee = snapshot.get("committee") or {}
+    logo = snapshot.get("logo")
+    return {
+        "committee": committee,
+        "purpose": paragraphs(committee.get("purpose", "")),
+        "key_decision": "Yes" if committee.get("key_decision") else "No",
+        "logo": {"src": f"data:{logo['content_type']};base64,{logo['base64']}", "alt": logo["alt"]} if logo else None,
     }
 
 
@@ -135,6 +158,7 @@ def html_to_pdf(html: str) -> tuple[bytes, int]:
     import weasyprint
 
     _speed_up_pydyf()
+    pdf_tags.install()
     static_root = Path(settings.STATICFILES_DIRS[0]).resolve()
     source = weasyprint.HTML(string=html, base_url=str(static_root) + "/", url_fetcher=portal_url_fetcher)
     document = source.render(**PDF_OPTIONS)

@@ -107,8 +107,9 @@ def _logo(organisation) -> dict | None:
 def _risks_issues(rows: list[selectors.Row]) -> dict[str, str]:
     """Each counted update's risks and issues, by deliverable reference, for Appendix A."""
     by_update = dict(
-        ProgressUpdate.objects.filter(pk__in=[r.deliverable.period_update_id for r in rows if r.deliverable.period_update_id])
-        .values_list("pk", "risks_issues")
+        ProgressUpdate.objects.filter(
+            pk__in=[r.deliverable.period_update_id for r in rows if r.deliverable.period_update_id]
+        ).values_list("pk", "risks_issues")
     )
     return {
         r.deliverable.reference: _clip(by_update.get(r.deliverable.period_update_id) or "")
