@@ -50,6 +50,21 @@ def portal_url_fetcher(url: str, timeout: int = 10, ssl_context=None) -> dict:
     return {"string": Path(found).read_bytes(), "mime_type": None, "redirected_url": url}
 
 
+def _weasyprint_fetcher():
+    """portal_url_fetcher in the form WeasyPrint 70 calls: a URLFetcher whose fetch returns a URLFetcherResponse
+    (a plain function returning a dict fails its assertion, and one that raises fails on a missing attribute).
+    Errors are not fatal: a refused URL is left out of the PDF with a warning, as WeasyPrint does."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class PortalURLFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            found = portal_url_fetcher(url)
+            content_type = {"Content-Type": found["mime_type"]} if found["mime_type"] else {}
+            return URLFetcherResponse(found["redirected_url"], found["string"], content_type)
+
+    return PortalURLFetcher(fail_on_errors=False)
+
+
 def paragraphs(text: str) -> list[str]:
     """Split free text into paragraphs at blank lines, for numbering (1.1, 1.2 ...)."""
     parts = [p.strip() for p in re.split(r"\n\s*\n", text or "")]
@@ -160,7 +175,7 @@ def html_to_pdf(html: str) -> tuple[bytes, int]:
     _speed_up_pydyf()
     pdf_tags.install()
     static_root = Path(settings.STATICFILES_DIRS[0]).resolve()
-    source = weasyprint.HTML(string=html, base_url=str(static_root) + "/", url_fetcher=portal_url_fetcher)
+    source = weasyprint.HTML(string=html, base_url=str(static_root) + "/", url_fetcher=_weasyprint_fetcher())
     document = source.render(**PDF_OPTIONS)
     return document.write_pdf(**PDF_OPTIONS), len(document.pages)
 

@@ -30,12 +30,16 @@ HEADING_AND_FIRST_CAPTION = [
 CAPTION = re.compile(r"(Table \d+:|Deliverables with their status|Evidence attached)")
 
 
-@pytest.fixture
-def closed_period(strategy):
+def make_closed_period(strategy):
     return factories.PeriodFactory(
         strategy=strategy, label="April to September 2026", start_date=dt.date(2026, 4, 1),
         end_date=dt.date(2026, 9, 30), deadline=dt.date(2026, 9, 30), status=ReportingPeriod.Status.CLOSED,
     )  # fmt: skip
+
+
+@pytest.fixture
+def closed_period(strategy):
+    return make_closed_period(strategy)
 
 
 def many_deliverables(strategy, period, officer, *, themes=8, per_theme=6):
@@ -172,3 +176,18 @@ def test_a_table_over_many_pages_is_one_tagged_table_and_figure_boxes_are_points
         ).stdout  # fmt: skip
         caption_tops = [float(m) for m in re.findall(r'yMin="([\d.]+)"[^>]*>Figure</word>', words)]
         assert any(abs((top - y1) - caption_top) < 15 for caption_top in caption_tops), (y1, caption_tops)
+
+
+def test_a_refused_address_is_left_out_of_the_pdf_instead_of_failing_it(monkeypatch):
+    """WeasyPrint 70 calls its fetcher as a URLFetcher: a plain function made every refused URL a crash."""
+    asked = []
+    original = pdf.portal_url_fetcher
+
+    def spy(url, *args, **kwargs):
+        asked.append(url)
+        return original(url, *args, **kwargs)
+
+    monkeypatch.setattr(pdf, "portal_url_fetcher", spy)
+    html = '<html lang="en-GB"><title>T</title><img src="https://example.org/x.png" alt="x"><p>Text</p></html>'
+    document, pages = pdf.html_to_pdf(html)
+    assert pages == 1 and document.startswith(b"%PDF") and asked == ["https://example.org/x.png"]
