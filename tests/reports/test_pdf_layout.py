@@ -7,6 +7,7 @@ import re
 import subprocess
 
 import pytest
+from django.urls import reverse
 from pypdf import PdfReader
 
 from aims.models import RAG, ReportingPeriod
@@ -191,3 +192,21 @@ def test_a_refused_address_is_left_out_of_the_pdf_instead_of_failing_it(monkeypa
     html = '<html lang="en-GB"><title>T</title><img src="https://example.org/x.png" alt="x"><p>Text</p></html>'
     document, pages = pdf.html_to_pdf(html)
     assert pages == 1 and document.startswith(b"%PDF") and asked == ["https://example.org/x.png"]
+
+
+def test_the_committee_header_purpose_and_appendix_a_in_full(client, strategy, closed_period, clerk, officer):
+    many_deliverables(strategy, closed_period, officer, themes=1, per_theme=2)
+    client.force_login(clerk)
+    form = client.get(reverse("reports:report_create", args=[strategy.slug])).content.decode()
+    for label in ("Agenda item number", "Is this a key decision?", "Purpose of report"):
+        assert label in form, label
+    report = make_report(strategy, closed_period, clerk, purpose="To tell the Committee how the strategy is going.",
+                         key_decision=True, agenda_item="7")  # fmt: skip
+    version = generate(report, clerk)
+    out = subprocess.run(["pdftotext", version.pdf.path, "-"], capture_output=True, text=True, check=True).stdout
+    text = " ".join(out.split())
+    for expected in ["Agenda Item No 7", "Key Decision Yes", "Purpose of Report",
+                     "To tell the Committee how the strategy is going.", "What was achieved: Achieved this period.",
+                     "Next steps: Next steps for 0.", "Risks and issues: Risk number 0.",
+                     "Corrective action: Corrective action in hand."]:  # fmt: skip
+        assert expected in text, expected
