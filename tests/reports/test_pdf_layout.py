@@ -97,10 +97,6 @@ def big_version(strategy, closed_period, clerk, officer):
 def test_headings_and_captions_stay_with_what_they_introduce_and_the_marking_is_in_the_margins(big_version):
     pages = page_lines(big_version.pdf.path)
     assert len(pages) > 10
-    for heading, caption in HEADING_AND_FIRST_CAPTION:
-        heading_page = first_page_with(pages, lambda line, h=heading: line == h)
-        caption_page = first_page_with(pages, lambda line, c=caption: line.startswith(c))
-        assert heading_page is not None and heading_page == caption_page, (heading, heading_page, caption_page)
     for number, lines in enumerate(pages, start=1):
         text = body(lines)
         # A caption is followed on its page by its table's header row and at least one row.
@@ -110,6 +106,10 @@ def test_headings_and_captions_stay_with_what_they_introduce_and_the_marking_is_
         # The protective marking: once at the top and once at the bottom of every page, never in the text.
         assert "OFFICIAL" in lines[0] and "OFFICIAL" in lines[-1], number
         assert not any("OFFICIAL" in line for line in text), f"OFFICIAL in the text of page {number}"
+    for heading, caption in HEADING_AND_FIRST_CAPTION:
+        heading_page = first_page_with(pages, lambda line, h=heading: line == h)
+        caption_page = first_page_with(pages, lambda line, c=caption: line.startswith(c))
+        assert heading_page is not None and heading_page == caption_page, (heading, heading_page, caption_page)
 
 
 def test_the_contact_box_never_has_a_page_to_itself(strategy, closed_period, clerk, officer, tmp_path):
