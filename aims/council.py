@@ -26,13 +26,14 @@ def council_details_update(
     encoded again by aims.logos.logo_check; a logo kept or new needs its alternative text."""
     organisation = Organisation.objects.select_for_update().get(pk=strategy.organisation_id)
     old_logo = organisation.logo.name if organisation.logo else ""
-    if remove_logo and not logo_png:
+    keeps_logo = bool(logo_png) or (bool(old_logo) and not remove_logo)
+    if keeps_logo and not logo_alt_text.strip():
+        raise DomainError("Enter the logo's alternative text")
+    if logo_png:
+        organisation.logo.save(f"{uuid.uuid4().hex}.png", ContentFile(logo_png), save=False)
+    elif remove_logo:
         organisation.logo = ""
         logo_alt_text = ""
-    elif logo_png:
-        organisation.logo.save(f"{uuid.uuid4().hex}.png", ContentFile(logo_png), save=False)
-    if organisation.logo and not logo_alt_text.strip():
-        raise DomainError("Enter the logo's alternative text")
     organisation.logo_alt_text = logo_alt_text.strip()
     organisation.save(update_fields=["logo", "logo_alt_text"])
     Strategy.objects.filter(pk=strategy.pk).update(responsible_officer=responsible_officer.strip())

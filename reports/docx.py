@@ -135,7 +135,8 @@ def _background(document, c) -> None:
             f"{reviewed if c['report']['include_submitted'] else ''}.",
             f"There are {summary['total']} deliverables in scope. Overall the strategy is "
             f"{summary['percent_complete']}% complete, weighted by deliverable. {summary['overdue']} "
-            f"deliverable{'s are' if summary['overdue'] != 1 else ' is'} past the due date and not complete.",
+            f"deliverable{'s are' if summary['overdue'] != 1 else ' is'} past the due date and not complete."
+            + _direction(s),
         ],
     )
     document.add_heading("RAG summary", level=3)
@@ -153,6 +154,16 @@ def _background(document, c) -> None:
     _numbered(document, 5, [f"Table 3 shows progress in each {theme}."], start=5)
     _groups_table(document, "3", strategy["theme_label_plural"], strategy["theme_label"], s["by_theme"])
     _trend_and_exceptions(document, c)
+
+
+def _direction(s: dict) -> str:
+    if not s.get("previous_period"):
+        return ""
+    d, overall = s["summary"]["directions"], (s["summary"]["direction"] or "not known").lower()
+    return (
+        f" Against {s['previous_period']}, {d['better']} improved, {d['same']} stayed the same and {d['worse']} "
+        f"worsened: overall direction of travel {overall}."
+    )
 
 
 def _trend_and_exceptions(document, c) -> None:

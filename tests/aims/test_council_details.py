@@ -82,3 +82,14 @@ def test_a_wrong_logo_is_refused_with_an_error_summary(client, strategy, lead, u
 def test_the_database_refuses_a_logo_without_alternative_text(strategy):
     with pytest.raises(IntegrityError), transaction.atomic():
         Organisation.objects.filter(pk=strategy.organisation_id).update(logo="logos/x.png", logo_alt_text="")
+
+
+def test_a_logo_refused_for_want_of_alternative_text_leaves_no_file_behind(strategy, settings):
+    from pathlib import Path
+
+    from aims import council
+    from core.errors import DomainError
+
+    with pytest.raises(DomainError, match="alternative text"):
+        council.council_details_update(strategy=strategy, responsible_officer="", logo_alt_text=" ", logo_png=image())
+    assert not list(Path(settings.MEDIA_ROOT).glob("logos/*"))
