@@ -62,4 +62,7 @@ class CouncilDetailsForm(forms.Form):
         keeps_logo = self.logo_png is not None or (self.has_logo and not data.get("remove_logo"))
         if keeps_logo and not (data.get("logo_alt_text") or "").strip() and "logo" not in self.errors:
             self.add_error("logo_alt_text", "Enter the logo's alternative text")
+        if self.logo_png is not None and self.errors:
+            # A browser never sends a file again: say so rather than lose it silently.
+            self.add_error("logo", "Choose the logo file again: it was not saved because of the other problem")
         return data
