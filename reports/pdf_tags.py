@@ -85,7 +85,10 @@ class _Fixer:
                 self.figure_bbox(obj)
 
     def join(self, element) -> None:
-        """Join each child continued from the previous page into the child it continues, then look inside."""
+        """Join each child continued from the previous page into the child it continues, then look inside. In a
+        table the header rows repeated on later pages go first, so the row groups they separate can join."""
+        if element.get("S") == "/Table":
+            self.repeated_headers_to_artifacts(element)
         kept = []
         for kid in element["K"]:
             child, previous = self.struct(kid), self.struct(kept[-1]) if kept else None
@@ -94,8 +97,6 @@ class _Fixer:
                 continue
             kept.append(kid)
         element["K"] = pydyf.Array(kept)
-        if element.get("S") == "/Table":
-            self.repeated_headers_to_artifacts(element)
         for kid in element["K"]:
             child = self.struct(kid)
             if child is not None:

@@ -89,6 +89,17 @@ def first_page_with(pages, predicate) -> int | None:
     return next((i for i, lines in enumerate(pages) if any(predicate(line) for line in body(lines))), None)
 
 
+HEADER_ROW_STARTS = ("Ref.", "Red", "Aim", "Theme", "Period")
+
+
+def assert_captions_have_their_rows(text: list[str], number: int) -> None:
+    """Each caption on a page is followed there by its table's header row and at least one line of a row."""
+    for i, line in enumerate(text):
+        if CAPTION.match(line):
+            header = next((j for j in range(i + 1, len(text)) if text[j].startswith(HEADER_ROW_STARTS)), None)
+            assert header is not None and header < len(text) - 1, f"page {number} ends with the caption {line!r}"
+
+
 @pytest.fixture
 def big_version(strategy, closed_period, clerk, officer):
     many_deliverables(strategy, closed_period, officer)
@@ -100,10 +111,7 @@ def test_headings_and_captions_stay_with_what_they_introduce_and_the_marking_is_
     assert len(pages) > 10
     for number, lines in enumerate(pages, start=1):
         text = body(lines)
-        # A caption is followed on its page by its table's header row and at least one row.
-        for i, line in enumerate(text):
-            if CAPTION.match(line):
-                assert len(text) - i > 2, f"page {number} ends with the caption {line!r}"
+        assert_captions_have_their_rows(text, number)
         # The protective marking: once at the top and once at the bottom of every page, never in the text.
         assert "OFFICIAL" in lines[0] and "OFFICIAL" in lines[-1], number
         assert not any("OFFICIAL" in line for line in text), f"OFFICIAL in the text of page {number}"
@@ -217,3 +225,23 @@ def test_the_committee_header_purpose_and_appendix_a_in_full(client, strategy, c
                      "Next steps: Next steps for 0.", "Risks and issues: Risk number 0.",
                      "Corrective action: Corrective action in hand."]:  # fmt: skip
         assert expected in text, expected
+
+
+def test_a_caption_stays_with_a_first_row_too_tall_for_the_rest_of_its_page(strategy, closed_period, clerk, officer,
+                                                                            theme, tmp_path):  # fmt: skip
+    """A red deliverable's corrective action is never cut short, so its row can be most of a page."""
+    deliverable = factories.DeliverableFactory(strategy=strategy, theme=theme, owner=officer, reference="R-1")
+    factories.ProgressUpdateFactory(
+        deliverable=deliverable, period=closed_period, rag_status=RAG.RED, state="accepted", percent_complete=10,
+        corrective_action="A long corrective action sentence that goes on. " * 45,
+    )  # fmt: skip
+    for extra in (0, 8, 16, 24):
+        summary = "\n\n".join(["A paragraph of the summary that runs on."] * (extra + 1))
+        report = make_report(strategy, closed_period, clerk, executive_summary=summary)
+        path = tmp_path / f"{extra}.pdf"
+        path.write_bytes(pdf.report_pdf(snapshot_build(report=report))[0])
+        pages = page_lines(path)
+        for number, lines in enumerate(pages, start=1):
+            assert_captions_have_their_rows(body(lines), number)
+        heading = first_page_with(pages, lambda line: line.startswith("Appendix A:"))
+        assert heading == first_page_with(pages, lambda line: line.startswith("Deliverables with their status"))
