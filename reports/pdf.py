@@ -71,6 +71,11 @@ def paragraphs(text: str) -> list[str]:
     return [p for p in parts if p]
 
 
+# An Appendix A row whose update texts together run past this may be split over two pages (about half a page of
+# the "Latest update" column); shorter rows are kept whole.
+LONG_UPDATE_CHARS = 2000
+
+
 def _date(value: str | None) -> str:
     return dt.date.fromisoformat(value).strftime("%-d %B %Y") if value else "–"
 
@@ -86,6 +91,8 @@ def report_context(snapshot: dict) -> dict:
     for row in rows + snapshot["exceptions"]:
         row["due_date_display"] = _date(row["due_date"])
         row["risks_issues"] = risks.get(row["reference"], "")
+        texts = (row["summary"], row["next_steps"], row["risks_issues"], row["corrective_action"])
+        row["long"] = sum(len(t or "") for t in texts) > LONG_UPDATE_CHARS
     return {
         **committee_context(snapshot),
         "s": snapshot,

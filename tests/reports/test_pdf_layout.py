@@ -235,6 +235,7 @@ def test_a_caption_stays_with_a_first_row_too_tall_for_the_rest_of_its_page(stra
         deliverable=deliverable, period=closed_period, rag_status=RAG.RED, state="accepted", percent_complete=10,
         corrective_action="A long corrective action sentence that goes on. " * 45,
     )  # fmt: skip
+    spans = []
     for extra in (0, 8, 16, 24):
         summary = "\n\n".join(["A paragraph of the summary that runs on."] * (extra + 1))
         report = make_report(strategy, closed_period, clerk, executive_summary=summary)
@@ -245,3 +246,10 @@ def test_a_caption_stays_with_a_first_row_too_tall_for_the_rest_of_its_page(stra
             assert_captions_have_their_rows(body(lines), number)
         heading = first_page_with(pages, lambda line: line.startswith("Appendix A:"))
         assert heading == first_page_with(pages, lambda line: line.startswith("Deliverables with their status"))
+        # The row that runs over two pages is one tagged row (its header row once).
+        elements = struct_elements(PdfReader(path).trailer["/Root"]["/StructTreeRoot"])
+        appendix = [e for tag, e in elements if tag == "/Table"][-1]  # no evidence, so no Appendix B table
+        rows = [e for tag, e in struct_elements(appendix) if tag == "/TR"]
+        assert len(rows) == 2
+        spans.append(len({e.raw_get("/Pg").idnum for tag, e in struct_elements(rows[1]) if "/Pg" in e}))
+    assert max(spans) == 2  # the row did run over two pages
