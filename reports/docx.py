@@ -258,7 +258,7 @@ def _numbered(document, section, texts: list[str], start: int = 1) -> None:
 
 def _table(document, caption: str, header: list[str], rows: list[list[str]]) -> None:
     """A caption, then a table whose first row is a header row, repeated at the top of each page."""
-    document.add_paragraph(caption, style="Caption")
+    document.add_paragraph(caption, style="Caption").paragraph_format.keep_with_next = True  # with its table
     table = document.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     _table_caption(table, caption)
@@ -302,5 +302,6 @@ def _chart(document, svg: str, caption: str) -> None:
 
 def _picture(document, png: bytes, width, *, title: str, descr: str) -> None:
     shape = document.add_picture(io.BytesIO(png), width=width)
+    document.paragraphs[-1].paragraph_format.keep_with_next = True  # with its caption
     shape._inline.docPr.set("descr", descr)
     shape._inline.docPr.set("title", title)
