@@ -10,8 +10,9 @@ WeasyPrint builds the structure tree page by page, from each page's boxes, which
 
 ``install()`` wraps ``add_tags`` (and records, for every structure element, the HTML element it was made from) so
 that, once WeasyPrint has built the tree, elements continued from one page onto the next are joined into one, the
-header row WeasyPrint repeats on each page of a table is marked as an artifact (drawn, not read out twice), and
-figure boxes are converted to PDF points. Idempotent; drop it when upstream does the same.
+header row WeasyPrint repeats on each page of a table is marked as an artifact (drawn, not read out twice), so is
+the running header and footer (whose elements WeasyPrint leaves out of the tree), and figure boxes are converted
+to PDF points. Idempotent; drop it when upstream does the same.
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ class _Fixer:
         self.root, self.nums = root, self.get(root["ParentTree"])["Nums"]
         self.replaced: dict[bytes, bytes] = {}
         self.reached: dict[int, int] = {}
+        self.marks: dict[int, tuple[list, dict[int, int]]] = {}
 
     def get(self, reference):
         number = _number(reference)
@@ -80,6 +82,7 @@ class _Fixer:
         for top in self.root["K"]:
             self.join(self.get(top))
         self.repoint_parent_tree()
+        self.orphans_to_artifacts()
         for obj in self.pdf.objects:
             if isinstance(obj, pydyf.Dictionary) and obj.get("S") == "/Figure" and "A" in obj:
                 self.figure_bbox(obj)
@@ -161,14 +164,36 @@ class _Fixer:
     def to_artifact(self, element) -> None:
         """Mark the element's content as an artifact on its page and leave it out of the tree."""
         for page, mcid in self.marked_content(element):
-            page_object = self.get(self.pdf.page_references[page])
-            stream = self.get(page_object["Contents"])
-            items = stream.stream
-            for i, item in enumerate(items):
-                if isinstance(item, pydyf.Dictionary) and item.get("MCID") == mcid and i + 1 < len(items):
-                    items[i - 1 : i + 2] = ["/Artifact", b"BMC"]
-                    break
-            self.nums[2 * page + 1][mcid] = "null"
+            self.artifact(page, mcid)
+
+    def artifact(self, page: int, mcid: int) -> None:
+        """``/Tag <</MCID n>> BDC`` becomes ``/Artifact BMC`` (same number of items, so indexes stay right)."""
+        if page not in self.marks:
+            items = self.get(self.get(self.pdf.page_references[page])["Contents"]).stream
+            self.marks[page] = (items, {
+                item["MCID"]: i for i, item in enumerate(items) if isinstance(item, pydyf.Dictionary) and "MCID" in item
+            })  # fmt: skip
+        items, where = self.marks[page]
+        i = where.pop(mcid, None)
+        if i is not None and i >= 1 and isinstance(items[i - 1], str) and items[i + 1] == b"BDC":
+            items[i - 1 : i + 2] = ["/Artifact", b"", b"BMC"]
+        self.nums[2 * page + 1][mcid] = "null"
+
+    def orphans_to_artifacts(self) -> None:
+        """Marked content whose element is not in the tree (WeasyPrint builds the page margins' elements, the
+        running header and footer, without linking them) is an artifact, as PDF/UA requires."""
+        reachable, stack = set(), [self.root]
+        while stack:
+            for kid in stack.pop()["K"]:
+                child = self.struct(kid)
+                if child is not None and id(child) not in reachable:
+                    reachable.add(id(child))
+                    stack.append(child)
+        for page in range(len(self.pdf.page_references)):
+            for mcid, reference in enumerate(list(self.nums[2 * page + 1])):
+                element = self.struct(reference)
+                if element is not None and id(element) not in reachable:
+                    self.artifact(page, mcid)
 
     def marked_content(self, element):
         page = self.pages.get(bytes(element["Pg"]))

@@ -165,12 +165,16 @@ def test_a_table_over_many_pages_is_one_tagged_table_and_figure_boxes_are_points
     assert len({e.raw_get("/Pg").idnum for tag, e in struct_elements(appendix) if "/Pg" in e}) > 5
     assert len([e for tag, e in struct_elements(appendix) if tag == "/THead"]) == 1
     assert max(len(r) for r in rows) == 1 + len(big_version.snapshot["deliverables"])
-    # The repeated header rows left the tree as artifacts: every marked content left on a page has its element.
+    # The repeated header rows and the running header and footer are artifacts: every marked content left on a
+    # page has its element, and that element is in the tree (reachable from its root).
     nums = reader.trailer["/Root"]["/StructTreeRoot"]["/ParentTree"]["/Nums"]
+    in_tree = {id(e) for _tag, e in elements}
     for i, page in enumerate(reader.pages):
         content = page.get_contents().get_data()
         mapped = nums[2 * i + 1]
-        assert all(not isinstance(mapped[int(m)], NullObject) for m in re.findall(rb"/MCID (\d+)", content))
+        for mcid in re.findall(rb"/MCID (\d+)", content):
+            element = mapped[int(mcid)]
+            assert not isinstance(element, NullObject) and id(element.get_object()) in in_tree, (i + 1, mcid)
     ids = {str(e["/ID"]) for tag, e in elements if tag == "/TH" and "/ID" in e}
     for tag, cell in elements:
         if tag == "/TD":
