@@ -38,6 +38,8 @@ class OrganisationAdmin(TreeMarks, admin.ModelAdmin):
     list_display = ["name", "email", "telephone"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+    # Uploaded on "Council details" (aims/council_views.py), where the file is checked and encoded again.
+    readonly_fields = ["logo"]
 
 
 class AimInline(admin.TabularInline):
@@ -61,7 +63,7 @@ class StrategyAdmin(TreeMarks, SimpleHistoryAdmin):
     fieldsets = [
         (None, {"fields": ["organisation", "title", "slug", "summary", "vision"]}),
         ("Dates and reporting", {"fields": ["start_date", "end_date", "cadence"]}),
-        ("Adoption", {"fields": ["status", "adopted_on", "adopted_by", "is_published"]}),
+        ("Adoption", {"fields": ["status", "adopted_on", "adopted_by", "is_published", "responsible_officer"]}),
         ("Words this council uses", {"fields": ["aim_label", "aim_label_plural", "theme_label", "theme_label_plural"]}),
     ]
 

@@ -29,9 +29,20 @@ class Organisation(models.Model):
     email = models.EmailField(blank=True)
     telephone = models.CharField(max_length=50, blank=True)
     website = models.URLField(blank=True)
+    logo = models.FileField(
+        upload_to="logos/", blank=True, max_length=200, help_text="PNG or JPEG, checked by aims.logos when uploaded."
+    )
+    logo_alt_text = models.CharField("logo alternative text", max_length=200, blank=True)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(logo="") | ~Q(logo_alt_text=""),
+                name="organisation_logo_has_alt_text",
+                violation_error_message="Enter the logo's alternative text",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -68,6 +79,12 @@ class Strategy(models.Model):
     aim_label_plural = models.CharField("word for aims", max_length=50, default="Aims")
     theme_label = models.CharField("word for a theme", max_length=50, default="Theme")
     theme_label_plural = models.CharField("word for themes", max_length=50, default="Themes")
+    responsible_officer = models.CharField(
+        "responsible officer",
+        max_length=200,
+        blank=True,
+        help_text="Who committee reports on this strategy are of, for example “Director of Digital”.",
+    )
     data_version = models.PositiveBigIntegerField(
         default=0, editable=False, help_text="Raised whenever anything in the strategy changes; keys cached figures."
     )

@@ -62,6 +62,11 @@ def can_manage_strategy(user, strategy: Strategy) -> bool:
     return has_role(user, strategy, Role.LEAD)
 
 
+def can_edit_council_details(user, strategy: Strategy) -> bool:
+    """The council's logo and the strategy's responsible officer, shown on committee reports: its leads."""
+    return can_manage_strategy(user, strategy)
+
+
 def can_review(user, strategy: Strategy) -> bool:
     return has_role(user, strategy, Role.BOARD)
 

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from aims import views
+from aims import council_views, views
 
 app_name = "aims"
 
 urlpatterns = [
     path("strategies/", views.strategy_list, name="strategy_list"),
     path("strategies/<slug:slug>/", views.strategy_detail, name="strategy_detail"),
+    path("strategies/<slug:slug>/council/", council_views.council_details, name="council_details"),
+    path("strategies/<slug:slug>/council/logo.png", council_views.council_logo, name="council_logo"),
     path("deliverables/<int:pk>/", views.deliverable_detail, name="deliverable_detail"),
     path("deliverables/<int:pk>/progress/<int:period_pk>/", views.progress_update, name="progress_update"),
     path(

@@ -33,7 +33,12 @@ def strategy_detail(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("No such strategy") from exc
     if not rules.can_view_strategy(request.user, strategy):
         raise PermissionDenied
-    return render(request, "aims/strategy_detail.html", {"strategy": strategy})
+    can_edit_council_details = rules.can_edit_council_details(request.user, strategy)
+    return render(
+        request,
+        "aims/strategy_detail.html",
+        {"strategy": strategy, "can_edit_council_details": can_edit_council_details},
+    )
 
 
 @login_required

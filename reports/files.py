@@ -8,10 +8,10 @@ from django.core.files.storage import default_storage
 
 
 def write_atomically(name: str, data: bytes) -> str:
-    """Write to a temporary file beside the target, then rename over it: never a half-written PDF."""
+    """Write to a temporary file beside the target, then rename over it: never a half-written PDF or Word file."""
     path = Path(default_storage.path(name))
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pdf")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

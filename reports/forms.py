@@ -7,8 +7,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
 
-from reports.drafting import DRAFTED_FIELDS, mark_field
 from core.wording import EMAIL_FORMAT
+from reports.drafting import DRAFTED_FIELDS, mark_field
 from reports.models import ProgressReport
 
 TEXT_FIELDS = ["executive_summary", "recommendations", "reasons", "other_options", "consultation"]
@@ -47,21 +47,30 @@ class ProgressReportForm(forms.ModelForm):
         model = ProgressReport
         fields = [
             "period", "committee", "meeting_date", "title", "report_of", "reference_number", "wards_affected",
-            *TEXT_FIELDS, *IMPLICATION_FIELDS, "contact_name", "contact_email", "contact_telephone", "marking",
+            "agenda_item", "key_decision", "purpose", *TEXT_FIELDS, *IMPLICATION_FIELDS, "contact_name",
+            "contact_email", "contact_telephone", "marking",
             "scope", "include_submitted",
         ]  # fmt: skip
         widgets = {
             "scope": forms.RadioSelect,
+            "purpose": forms.Textarea(attrs={"rows": 3}),
             **{name: forms.Textarea(attrs={"rows": 5}) for name in TEXT_FIELDS},
             **{name: forms.Textarea(attrs={"rows": 2}) for name in IMPLICATION_FIELDS},
         }
-        labels = {"period": "Reporting period", "include_submitted": "Include updates not yet reviewed"}
+        labels = {
+            "period": "Reporting period",
+            "include_submitted": "Include updates not yet reviewed",
+            "agenda_item": "Agenda item number",
+        }
         help_texts = {
             "executive_summary": "Drafted from the period's figures. Edit it as you need. Leave a blank line "
             "between paragraphs: each paragraph is numbered (1.1, 1.2 …).",
             "recommendations": "One paragraph per recommendation.",
             "include_submitted": "Count updates submitted to the Digital Board that it has not reviewed yet. "
             "Leave this unticked to report only what the board has accepted, as the dashboard does.",
+            "agenda_item": "As it appears on the committee's agenda, for example 7.",
+            "purpose": "One or two sentences saying why the report comes to the committee.",
+            "report_of": "Filled in from the strategy's responsible officer. For example, Director of Digital.",
         }
         error_messages = {
             "committee": {"required": "Enter the committee name"},
@@ -83,6 +92,14 @@ class ProgressReportForm(forms.ModelForm):
         self.fields["period"].queryset = strategy.periods.exclude(status="upcoming").order_by("-start_date")
         self.fields["period"].empty_label = None
         self.fields["scope"].choices = ProgressReport.Scope.choices
+        self.fields["key_decision"] = forms.TypedChoiceField(
+            label="Is this a key decision?",
+            choices=[(True, "Yes"), (False, "No")],
+            coerce=lambda value: value in (True, "True"),
+            widget=forms.RadioSelect,
+            initial=False,
+            error_messages={"required": "Select yes if the report is a key decision"},
+        )
         for name, label in ProgressReport.IMPLICATIONS:
             self.fields[name].label = label
             self.fields[name].help_text = "Leave blank for “There are no direct implications arising from this report.”"
@@ -108,6 +125,9 @@ class ProgressReportForm(forms.ModelForm):
                 Field.text("report_of", field_width=Fluid.TWO_THIRDS),
                 Field.text("reference_number", field_width=Fixed.TEN),
                 Field.text("wards_affected", field_width=Fluid.TWO_THIRDS),
+                Field.text("agenda_item", field_width=Fixed.FIVE),
+                Field.radios("key_decision", legend_size=Size.SMALL, inline=True),
+                Field.textarea("purpose"),
                 Field.text("marking", field_width=Fixed.TEN),
                 legend="Header",
                 legend_size=Size.MEDIUM,

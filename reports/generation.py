@@ -9,6 +9,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from reports.docx import report_docx
 from reports.files import write_atomically
 from reports.models import ReportVersion
 from reports.pdf import report_pdf
@@ -49,8 +50,8 @@ def report_version_claim(version_id: int) -> bool:
 
 
 def report_version_generate(*, version_id: int) -> ReportVersion | None:
-    """Take the snapshot and render the PDF. Idempotent: a finished version, or one another worker is
-    generating right now, is left alone. The version row stays locked while rendering, so a second worker
+    """Take the snapshot and render the PDF and the Word version. Idempotent: a finished version, or one another
+    worker is generating right now, is left alone. The version row stays locked while rendering, so a second worker
     skips it; if this worker dies, the lock goes with its connection and a redelivered task starts again."""
     if not report_version_claim(version_id):
         return None
@@ -65,13 +66,18 @@ def report_version_generate(*, version_id: int) -> ReportVersion | None:
             return None
         snapshot = version.snapshot or snapshot_build(report=version.report)
         pdf, pages = report_pdf(snapshot)
+        docx = report_docx(snapshot)  # the Word version, from the same snapshot, stored beside the PDF
         report = version.report
-        name = f"reports/{report.strategy.slug}/report-{report.pk}-v{version.number}.pdf"
-        write_atomically(name, pdf)
+        name = f"reports/{report.strategy.slug}/report-{report.pk}-v{version.number}"
+        write_atomically(f"{name}.pdf", pdf)
+        write_atomically(f"{name}.docx", docx)
         version.snapshot = snapshot
-        version.pdf.name = name
+        version.pdf.name = f"{name}.pdf"
         version.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
         version.pdf_size_bytes = len(pdf)
+        version.docx.name = f"{name}.docx"
+        version.docx_sha256 = hashlib.sha256(docx).hexdigest()
+        version.docx_size_bytes = len(docx)
         version.page_count = pages
         version.status = ReportVersion.Status.READY
         version.finished_at = timezone.now()

@@ -19,7 +19,10 @@ class ProgressReport(models.Model):
     title = models.CharField("report title", max_length=300)
     report_of = models.CharField("report of", max_length=300, help_text="Officer's name and job title.")
     reference_number = models.CharField("report reference number", max_length=100, blank=True)
+    agenda_item = models.CharField("agenda item number", max_length=20, blank=True)
+    key_decision = models.BooleanField("key decision", default=False)
     wards_affected = models.CharField("wards affected", max_length=300, default="All")
+    purpose = models.TextField("purpose of report", blank=True)
     executive_summary = models.TextField()
     recommendations = models.TextField()
     reasons = models.TextField("reasons for recommendations")
@@ -77,7 +80,7 @@ class ProgressReport(models.Model):
 
 
 class ReportVersion(models.Model):
-    """One generation of a report: the data snapshot taken then, and the PDF rendered from it."""
+    """One generation of a report: the data snapshot taken then, and the PDF and Word files rendered from it."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -94,6 +97,10 @@ class ReportVersion(models.Model):
     pdf_sha256 = models.CharField(max_length=64, blank=True)
     pdf_size_bytes = models.PositiveBigIntegerField(null=True, blank=True)
     page_count = models.PositiveIntegerField(null=True, blank=True)
+    # The Word version, built by the same task from the same snapshot (reports/docx.py).
+    docx = models.FileField(upload_to="reports/", blank=True, max_length=300)
+    docx_sha256 = models.CharField(max_length=64, blank=True)
+    docx_size_bytes = models.PositiveBigIntegerField(null=True, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -6,6 +6,7 @@ URL goes through `portal_url_fetcher`, which refuses anything else.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import re
 from pathlib import Path
@@ -14,7 +15,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
-from reports import charts
+from reports import charts, pdf_tags
 
 STATIC_PREFIX = "/static/"
 
@@ -23,8 +24,14 @@ class FetchRefused(ValueError):
     """The PDF asked for something outside the portal's static files."""
 
 
+DATA_IMAGE = re.compile(r"data:(image/(?:png|jpeg));base64,([A-Za-z0-9+/=]+)\Z")
+
+
 def portal_url_fetcher(url: str, timeout: int = 10, ssl_context=None) -> dict:
-    """Serve only the portal's own static files (by /static/ path or file: URL inside them); refuse the rest."""
+    """Serve only the portal's own static files (by /static/ path or file: URL inside them) and PNG or JPEG data:
+    URLs (the council's logo, carried in the snapshot); refuse the rest."""
+    if image := DATA_IMAGE.match(url):
+        return {"string": base64.b64decode(image[2]), "mime_type": image[1], "redirected_url": "data:"}
     path = None
     if url.startswith(STATIC_PREFIX):
         path = url[len(STATIC_PREFIX) :]
@@ -43,10 +50,30 @@ def portal_url_fetcher(url: str, timeout: int = 10, ssl_context=None) -> dict:
     return {"string": Path(found).read_bytes(), "mime_type": None, "redirected_url": url}
 
 
+def _weasyprint_fetcher():
+    """portal_url_fetcher in the form WeasyPrint 70 calls: a URLFetcher whose fetch returns a URLFetcherResponse
+    (a plain function returning a dict fails its assertion, and one that raises fails on a missing attribute).
+    Errors are not fatal: a refused URL is left out of the PDF with a warning, as WeasyPrint does."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class PortalURLFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            found = portal_url_fetcher(url)
+            content_type = {"Content-Type": found["mime_type"]} if found["mime_type"] else {}
+            return URLFetcherResponse(found["redirected_url"], found["string"], content_type)
+
+    return PortalURLFetcher(fail_on_errors=False)
+
+
 def paragraphs(text: str) -> list[str]:
     """Split free text into paragraphs at blank lines, for numbering (1.1, 1.2 ...)."""
     parts = [p.strip() for p in re.split(r"\n\s*\n", text or "")]
     return [p for p in parts if p]
+
+
+# An Appendix A row whose update texts together run past this may be split over two pages (about half a page of
+# the "Latest update" column); shorter rows are kept whole.
+LONG_UPDATE_CHARS = 2000
 
 
 def _date(value: str | None) -> str:
@@ -60,9 +87,14 @@ def report_context(snapshot: dict) -> dict:
     summary = snapshot["summary"]
     rows = snapshot["deliverables"]
     appendix_rows = rows if report["scope"] == "full" else snapshot["exceptions"]
+    risks = snapshot.get("risks_issues") or {}
     for row in rows + snapshot["exceptions"]:
         row["due_date_display"] = _date(row["due_date"])
+        row["risks_issues"] = risks.get(row["reference"], "")
+        texts = (row["summary"], row["next_steps"], row["risks_issues"], row["corrective_action"])
+        row["long"] = sum(len(t or "") for t in texts) > LONG_UPDATE_CHARS
     return {
+        **committee_context(snapshot),
         "s": snapshot,
         "report": report,
         "strategy": strategy,
@@ -90,6 +122,19 @@ def report_context(snapshot: dict) -> dict:
             aims=[(a["title"], a["percent_complete"]) for a in snapshot["by_aim"]],
             trend=[(t["label"], t["counts"]) for t in snapshot["trend"]],
         ),
+    }
+
+
+def committee_context(snapshot: dict) -> dict:
+    """The committee layout's purpose, key decision, agenda item and logo (absent from snapshots taken before
+    them, which then render as they did)."""
+    committee = snapshot.get("committee") or {}
+    logo = snapshot.get("logo")
+    return {
+        "committee": committee,
+        "purpose": paragraphs(committee.get("purpose", "")),
+        "key_decision": "Yes" if committee.get("key_decision") else "No",
+        "logo": {"src": f"data:{logo['content_type']};base64,{logo['base64']}", "alt": logo["alt"]} if logo else None,
     }
 
 
@@ -135,8 +180,9 @@ def html_to_pdf(html: str) -> tuple[bytes, int]:
     import weasyprint
 
     _speed_up_pydyf()
+    pdf_tags.install()
     static_root = Path(settings.STATICFILES_DIRS[0]).resolve()
-    source = weasyprint.HTML(string=html, base_url=str(static_root) + "/", url_fetcher=portal_url_fetcher)
+    source = weasyprint.HTML(string=html, base_url=str(static_root) + "/", url_fetcher=_weasyprint_fetcher())
     document = source.render(**PDF_OPTIONS)
     return document.write_pdf(**PDF_OPTIONS), len(document.pages)
 

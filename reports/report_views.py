@@ -208,17 +208,26 @@ def version_issue(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reports:report_detail", pk=version.report_id)
 
 
+DOWNLOADS = {
+    "pdf": ("pdf", "application/pdf", "PDF"),
+    "docx": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word version"),
+}
+
+
 @login_required
-def version_download(request: HttpRequest, pk: int) -> FileResponse:
+def version_download(request: HttpRequest, pk: int, kind: str = "pdf") -> FileResponse:
+    """A ready version's PDF or Word file, for whoever may read the report."""
     version = get_object_or_404(ReportVersion.objects.select_related("report__strategy"), pk=pk)
     report = _report(request, version.report_id)
-    if version.status != ReportVersion.Status.READY or not version.pdf:
-        raise Http404("This version has no PDF")
+    field, content_type, noun = DOWNLOADS[kind]
+    file = getattr(version, field)
+    if version.status != ReportVersion.Status.READY or not file:
+        raise Http404(f"This version has no {noun}")
     try:
-        handle = version.pdf.open("rb")
+        handle = file.open("rb")
     except FileNotFoundError as exc:
-        raise Http404("The PDF is missing from storage") from exc
-    filename = f"{slugify(report.title)}-v{version.number}.pdf"
-    response = FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")
+        raise Http404(f"The {noun} is missing from storage") from exc
+    filename = f"{slugify(report.title)}-v{version.number}.{kind}"
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -50,6 +50,9 @@ class ReportAnswers:
     marking: str = "OFFICIAL"
     scope: str = ProgressReport.Scope.FULL
     include_submitted: bool = selectors.INCLUDE_SUBMITTED_DEFAULT
+    purpose: str = ""
+    key_decision: bool = False
+    agenda_item: str = ""
 
     @classmethod
     def of(cls, data: dict) -> ReportAnswers:
@@ -80,7 +83,10 @@ def report_defaults(
         "include_submitted": include_submitted,
         "committee": strategy.adopted_by or "Corporate Policy Committee",
         "title": f"{strategy.title} – {cadence} Progress Report",
-        "report_of": f"{user.display_name}, {user.job_title}" if user.job_title else user.display_name,
+        "report_of": strategy.responsible_officer
+        or (f"{user.display_name}, {user.job_title}" if user.job_title else user.display_name),
+        "purpose": f"To report progress in delivering the {strategy.title} during {period.label} to the Committee.",
+        "key_decision": False,
         "wards_affected": "All",
         **drafts.texts,
         "reasons": (

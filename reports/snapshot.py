@@ -7,9 +7,12 @@ progress afterwards.
 
 from __future__ import annotations
 
+import base64
+
 from django.utils import timezone
 
-from aims.models import Evidence
+from aims import logos
+from aims.models import Evidence, ProgressUpdate
 from reports import selectors
 from reports.models import ProgressReport
 
@@ -72,6 +75,50 @@ def snapshot_build(*, report: ProgressReport, today=None) -> dict:
         "exceptions": [_row(r) for r in figures.exceptions],
         "deliverables": [_row(r) for r in figures.rows],
         "evidence": _evidence_index(figures.rows),
+        # The committee layout's extra header lines, the council's logo and Appendix A's risks (reports/pdf.py and
+        # reports/docx.py read them; a snapshot taken before they existed simply lacks them).
+        "committee": _committee(report),
+        "logo": _logo(strategy.organisation),
+        "risks_issues": _risks_issues(figures.rows),
+    }
+
+
+def _committee(report: ProgressReport) -> dict:
+    return {
+        "purpose": report.purpose,
+        "key_decision": report.key_decision,
+        "agenda_item": report.agenda_item,
+        "responsible_officer": report.strategy.responsible_officer,
+    }
+
+
+def _logo(organisation) -> dict | None:
+    """The council's logo as it is now, carried in the snapshot (base64) so an issued version never changes when
+    the logo is replaced later. Unreadable or missing files are left out rather than failing the report."""
+    if not organisation.logo:
+        return None
+    try:
+        with organisation.logo.open("rb") as handle:
+            content = handle.read()
+    except OSError:
+        return None
+    kind = logos.image_kind(content)
+    if kind is None:
+        return None
+    return {"content_type": kind, "base64": base64.b64encode(content).decode(), "alt": organisation.logo_alt_text}
+
+
+def _risks_issues(rows: list[selectors.Row]) -> dict[str, str]:
+    """Each counted update's risks and issues, by deliverable reference, for Appendix A."""
+    by_update = dict(
+        ProgressUpdate.objects.filter(
+            pk__in=[r.deliverable.period_update_id for r in rows if r.deliverable.period_update_id]
+        ).values_list("pk", "risks_issues")
+    )
+    return {
+        r.deliverable.reference: _clip(by_update.get(r.deliverable.period_update_id) or "")
+        for r in rows
+        if by_update.get(r.deliverable.period_update_id)
     }
 
 

@@ -17,4 +17,10 @@ urlpatterns = [
     path("reports/<int:pk>/status/", report_views.report_status, name="report_status"),
     path("reports/versions/<int:pk>/issue/", report_views.version_issue, name="version_issue"),
     path("reports/versions/<int:pk>/download/", report_views.version_download, name="version_download"),
+    path(
+        "reports/versions/<int:pk>/download/word/",
+        report_views.version_download,
+        {"kind": "docx"},
+        name="version_download_docx",
+    ),
 ]

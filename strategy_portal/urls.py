@@ -4,8 +4,8 @@ from django.urls import include, path
 
 from accounts import views as accounts_views
 from accounts.forms import SignInForm
-from strategy_portal import views as portal_views
 from reports import home_views
+from strategy_portal import views as portal_views
 from strategy_portal.health import health
 
 urlpatterns = [

@@ -79,6 +79,15 @@ def test_clerk_creates_generates_and_downloads_the_report(page, live_server, cel
     assert "Corporate Policy Committee" in text and "CP/12/26-27" in text
     assert "Extra developer time funded until December" in text
     assert re.search(r"Page 1 of \d+", text)
+    # The Word version, beside the PDF, from the same snapshot.
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download Word (.docx)").click()
+    word = tmp_path / "report.docx"
+    info.value.save_as(word)
+    from docx import Document
+
+    headings = [p.text for p in Document(str(word)).paragraphs if p.style.name.startswith("Heading")]
+    assert "1. Executive Summary" in headings and "Access to Information" in headings
 
     page.get_by_role("link", name="Mark version 1 as issued").click()
     after_action(page, "report-issue-confirm")
