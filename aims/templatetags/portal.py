@@ -13,6 +13,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from aims import rules
 from aims.rag import BY_KEY, RAG_TABLE, RagStatus, rag_status
 from aims.update_states import update_state
 from core import wording
@@ -65,3 +66,10 @@ def govuk_time(value) -> str:
 def govuk_datetime(value) -> str:
     """``{{ when|govuk_datetime }}``: "1 December 2026 at 5:25pm"."""
     return wording.govuk_datetime(value) if value else ""
+
+
+@register.filter
+def reviews_updates(user) -> bool:
+    """Whether "Updates to review" is open to this person (a Digital Board member somewhere), so a page links there
+    only for those it would not refuse."""
+    return rules.is_board_member_anywhere(user)

@@ -150,7 +150,8 @@ def test_the_reports_default_counts_as_the_dashboards_default(client, every_stat
     html = report_html(snapshot)
     assert sentence in " ".join(html.split())
     appendix = Tables(html).by_caption("Deliverables with their status")
-    assert [row[4] for row in appendix if row[0] == "W"] == ["Awaiting review"]
+    # Appendix A's status column: the status, then the percent complete, then the direction of travel.
+    assert [row[2].split(" 40% complete")[0] for row in appendix if row[0] == "W"] == ["Awaiting review"]
 
 
 def test_choosing_to_include_updates_not_yet_reviewed_counts_them_everywhere(client, every_status, clerk,
@@ -242,8 +243,9 @@ def test_a_carried_forward_percent_is_marked_on_the_dashboard_and_in_the_report(
     appendix = Tables(report_html(snapshot_build(report=_report(every_status, clerk)))).by_caption(
         "Deliverables with their status"
     )
-    percents = {row[0]: row[5] for row in appendix[1:]}
-    assert percents["U"] == "20 carried forward from April to September 2026" and percents["R"] == "35"
+    statuses = {row[0]: row[2] for row in appendix[1:]}
+    assert "20% complete (carried forward from April to September 2026)" in statuses["U"]
+    assert "35% complete" in statuses["R"] and "carried forward" not in statuses["R"]
 
 
 def test_create_and_report_pages_say_how_many_updates_await_review(client, every_status, clerk):
@@ -251,10 +253,32 @@ def test_create_and_report_pages_say_how_many_updates_await_review(client, every
     url = reverse("reports:report_create", args=[every_status["strategy"].slug])
     page = client.get(url, {"period": every_status["cur"].pk}).content.decode()
     assert "1 update for October 2026 to March 2027 is waiting for review by the Digital Board." in page
-    assert f'href="{reverse("aims:review_list")}">Updates to review</a>' in page
     assert "Include updates not yet reviewed" in page
     report = _report(every_status, clerk)
     page = client.get(reverse("reports:report_detail", args=[report.pk])).content.decode()
     assert "1 update for October 2026 to March 2027 is waiting for review by the Digital Board." in page
     assert '<dd class="govuk-summary-list__value">Accepted by the Digital Board</dd>' in page
-    assert f'href="{reverse("aims:review_list")}">Updates to review</a>' in page
+
+
+def test_only_a_board_member_is_linked_to_updates_to_review_which_refuses_everyone_else(
+    client, every_status, clerk, board_member
+):
+    """The clerk is told who reviews the waiting updates; a link would lead a clerk to "You cannot see this page"."""
+    url = reverse("reports:report_create", args=[every_status["strategy"].slug])
+    review_link = f'href="{reverse("aims:review_list")}"'
+    client.force_login(clerk)
+    assert client.get(reverse("aims:review_list")).status_code == 403
+    page = client.get(url, {"period": every_status["cur"].pk}).content.decode()
+    assert review_link not in page
+    assert "Members of the Digital Board review them" in page
+    client.force_login(board_member)
+    assert client.get(reverse("aims:review_list")).status_code == 200
+    report = _report(every_status, clerk)
+    page = client.get(reverse("reports:report_detail", args=[report.pk])).content.decode()
+    assert f"{review_link}>Updates to review</a>" in page
+    # The dashboard's body is cached for everyone who may see it, so it names the page without linking.
+    dashboard = client.get(reverse("reports:dashboard", args=[every_status["strategy"].slug])).content.decode()
+    assert (
+        "Members of the Digital Board review them" in dashboard
+        and f"{review_link}>" not in dashboard.split('id="counted-updates"')[1].split("</p>")[0]
+    )
