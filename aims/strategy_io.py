@@ -37,7 +37,10 @@ ORGANISATION_FIELDS = ["name", "slug", "address", "email", "telephone", "website
 STRATEGY_FIELDS = [
     "title", "slug", "summary", "vision", "start_date", "end_date", "cadence", "status", "adopted_on",
     "adopted_by", "is_published", "aim_label", "aim_label_plural", "theme_label", "theme_label_plural",
+    "responsible_officer",
 ]  # fmt: skip
+# Set in the portal too ("Council details"): a document without them leaves the portal's value alone.
+KEPT_WHEN_ABSENT = {"responsible_officer"}
 DATE_FIELDS = {"start_date", "end_date", "adopted_on", "due_date", "completed_on", "deadline"}
 
 
@@ -241,6 +244,8 @@ def _parse_header(c: _Checker, doc: dict) -> tuple[dict, dict]:
             strategy[field] = c.boolean(strat_in, field, "strategy", False)
         else:
             strategy[field] = c.text(strat_in, field, "strategy", required=field in {"title", "slug", "cadence"})
+    for field in KEPT_WHEN_ABSENT - strat_in.keys():
+        del strategy[field]
     if strategy.get("cadence") and strategy["cadence"] not in Cadence.values:
         c.problem("strategy.cadence", f"expected one of {', '.join(Cadence.values)}, got {strategy['cadence']!r}")
     if strategy.get("status") and strategy["status"] not in Strategy.Status.values:

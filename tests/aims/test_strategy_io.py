@@ -149,3 +149,14 @@ def test_a_milestone_new_to_the_portal_takes_its_completion_from_the_file(docume
     document["deliverables"][0]["milestones"].append({"title": "Alpha", "completed_on": "2025-06-01"})
     strategy = strategy_import(data=document)
     assert str(strategy.deliverables.get().milestones.get(title="Alpha").completed_on) == "2025-06-01"
+
+
+def test_the_responsible_officer_travels_with_the_file_and_a_file_without_one_keeps_the_portals(document):
+    document["strategy"]["responsible_officer"] = "Director of Digital"
+    strategy = strategy_import(data=document)
+    assert strategy.responsible_officer == "Director of Digital"
+    assert strategy_export(strategy=strategy)["strategy"]["responsible_officer"] == "Director of Digital"
+    Strategy.objects.filter(pk=strategy.pk).update(responsible_officer="Chief Digital Officer")  # Council details
+    del document["strategy"]["responsible_officer"]
+    strategy_import(data=document)
+    assert Strategy.objects.get(pk=strategy.pk).responsible_officer == "Chief Digital Officer"
