@@ -7,6 +7,7 @@ replaces a persistent connection that the database dropped while it was idle).
 
 import logging
 import sys
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,7 +16,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
+from django.shortcuts import resolve_url
 from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.session_lifetime import SIGNED_IN_AT
 from accounts.signin_limits import duration_text
@@ -114,4 +117,16 @@ class SessionIdleTimeoutMiddleware:
         messages.info(
             request, f"You have been signed out because you signed in more than {lifetime} ago. Sign in again."
         )
-        return redirect_to_login(request.get_full_path())
+        return redirect_to_login(_page_to_return_to(request))
+
+
+def _page_to_return_to(request) -> str:
+    """Where sign-in leads back to: the page itself, or for a form sent (POST) the page it was sent from, since
+    returning to a POST-only address would answer "method not allowed"."""
+    if request.method in SAFE_METHODS:
+        return request.get_full_path()
+    referer = request.headers.get("Referer", "")
+    if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}):
+        parts = urlsplit(referer)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    return resolve_url("home")

@@ -55,3 +55,21 @@ def test_the_lifetime_is_a_setting(client, officer, settings, monkeypatch):
     at(monkeypatch, start + 90 * 60 + 1)
     response = client.get(reverse("home"), follow=True)
     assert "you signed in more than 90 minutes ago" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "referer, back_to",
+    [("http://testserver/strategies/?page=2", "/strategies/?page=2"), ("https://elsewhere.example/", "/"), (None, "/")],
+)
+def test_a_form_sent_after_the_lifetime_leads_back_to_its_page_not_to_the_post_only_address(
+    client, officer, settings, monkeypatch, referer, back_to
+):
+    """ "Sign out" pressed after 12 hours: signing in again used to lead to a GET of /sign-out/ (405)."""
+    start = time.time()
+    at(monkeypatch, start)
+    client.force_login(officer)
+    at(monkeypatch, start + 12 * 60 * 60 + 1)
+    headers = {"HTTP_REFERER": referer} if referer else {}
+    response = client.post(reverse("logout"), **headers)
+    assert response.status_code == 302
+    assert response.url == f"{reverse('login')}?next={back_to.replace('?', '%3F').replace('=', '%3D')}"
