@@ -1,6 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from tests import factories
+
 pytestmark = pytest.mark.django_db
 
 
@@ -48,3 +50,12 @@ def test_strategy_detail_anonymous_wrong_role_right_role(client, strategy, outsi
 def test_unknown_strategy_is_not_found(client, lead):
     client.force_login(lead)
     assert client.get(reverse("aims:strategy_detail", args=["no-such-strategy"])).status_code == 404
+
+
+def test_a_submitted_update_without_its_time_never_reads_submitted_on_nothing(client, deliverable, open_period):
+    """Updates submitted before the time was recorded (or entered by import) said "submitted for review on ."."""
+    factories.ProgressUpdateFactory(deliverable=deliverable, period=open_period, state="submitted", submitted_at=None)
+    client.force_login(deliverable.owner)
+    page = " ".join(client.get(reverse("aims:deliverable_detail", args=[deliverable.pk])).content.decode().split())
+    assert "update was submitted for review. It cannot be changed" in page
+    assert "on ." not in page
