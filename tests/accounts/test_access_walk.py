@@ -43,6 +43,9 @@ ACCESS = {
     "reports:report_status": ("get", READERS),
     "reports:version_issue": ("post", PRODUCERS),
     "reports:version_download": ("get", READERS),
+    "reports:version_download_docx": ("get", READERS),
+    "aims:council_details": ("get", {"lead"}),
+    "aims:council_logo": ("get", {"lead"}),  # the preview on Council details; reports carry their own copy
     "session_keep_alive": ("post", EVERYONE),
 }
 
@@ -88,6 +91,10 @@ def world(strategy, open_period, theme, officer, other_officer, board_member, cl
     report = report_create(strategy=strategy, user=clerk, answers=answers)
     version = ReportVersion.objects.create(report=report, number=1, requested_by=clerk, status="ready")
     version.pdf.save("r.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    version.docx.save("r.docx", ContentFile(b"PK\x05\x06" + b"\0" * 18), save=True)
+    organisation = strategy.organisation
+    organisation.logo_alt_text = "Council logo"
+    organisation.logo.save("logo.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
     people = {"owner": officer, "other_officer": other_officer, "board": board_member, "clerk": clerk,
               "lead": lead, "outsider": outsider}  # fmt: skip
     args = {
@@ -107,6 +114,9 @@ def world(strategy, open_period, theme, officer, other_officer, board_member, cl
         "reports:report_status": [report.pk],
         "reports:version_issue": [version.pk],
         "reports:version_download": [version.pk],
+        "reports:version_download_docx": [version.pk],
+        "aims:council_details": [strategy.slug],
+        "aims:council_logo": [strategy.slug],
     }
     return people, args
 
