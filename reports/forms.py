@@ -40,6 +40,17 @@ class MeetingDateField(DateInputField):
             raise ValidationError(f"{self.NAME} must be a real date", code="invalid") from None
 
 
+def _key_decision_field() -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label="Is this a key decision?",
+        choices=[(True, "Yes"), (False, "No")],
+        coerce=lambda value: value in (True, "True"),
+        widget=forms.RadioSelect,
+        initial=False,
+        error_messages={"required": "Select yes if the report is a key decision"},
+    )
+
+
 class ProgressReportForm(forms.ModelForm):
     meeting_date = MeetingDateField(label="Date of meeting", help_text="For example, 8 12 2026")
 
@@ -92,14 +103,7 @@ class ProgressReportForm(forms.ModelForm):
         self.fields["period"].queryset = strategy.periods.exclude(status="upcoming").order_by("-start_date")
         self.fields["period"].empty_label = None
         self.fields["scope"].choices = ProgressReport.Scope.choices
-        self.fields["key_decision"] = forms.TypedChoiceField(
-            label="Is this a key decision?",
-            choices=[(True, "Yes"), (False, "No")],
-            coerce=lambda value: value in (True, "True"),
-            widget=forms.RadioSelect,
-            initial=False,
-            error_messages={"required": "Select yes if the report is a key decision"},
-        )
+        self.fields["key_decision"] = _key_decision_field()
         for name, label in ProgressReport.IMPLICATIONS:
             self.fields[name].label = label
             self.fields[name].help_text = "Leave blank for “There are no direct implications arising from this report.”"
