@@ -598,7 +598,7 @@ def test_a_kept_file_can_be_removed(client, url, officer):
     second = keep_a_file(client, url, "second.pdf")
     storage, first_name = first.file.storage, first.file.name
     # Removed while correcting another answer: gone at once, the other kept.
-    page = client.post(url, form_data(rag_status="", remove_staged=[str(first.pk)])).content.decode()
+    page = client.post(url, form_data(rag_status="", action="continue", remove_staged=[str(first.pk)])).content.decode()
     assert "Remove first.pdf" not in page and "Remove second.pdf" in page
     assert not storage.exists(first_name) and list(StagedUpload.objects.all()) == [second]
     # Removed on a save: not attached.
