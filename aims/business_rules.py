@@ -48,6 +48,11 @@ class BusinessRule:
         raise NotImplementedError
 
     @classmethod
+    def problems(cls, values: object) -> list[tuple[str, str]]:
+        """(answer, message) for each answer the rule finds wanting, as the form shows them."""
+        return [(cls.field, cls.message)] if cls.broken_by(values) else []
+
+    @classmethod
     def check(cls, values: object) -> None:
         if cls.broken_by(values):
             raise BusinessRuleViolation(cls)
@@ -122,6 +127,41 @@ class PercentInRange(BusinessRule):
             MinValueValidator(cls.minimum, message=cls.too_low),
             MaxValueValidator(cls.maximum, message=cls.too_high),
         ]
+
+
+class SubmittedHasStatusAndPercent(BusinessRule):
+    """An update past draft has a RAG status and a percent complete; a draft may leave either blank.
+
+    "Save as draft" saves whatever has been entered; the progress form asks for each missing answer, in its own
+    words (`answer_messages`), on the way to submitting and for a returned update. The service refuses to submit
+    without them, and the database holds it for every update past draft (`message`, also what the admin says).
+    """
+
+    name = "update_submitted_has_status_and_percent"
+    field = "rag_status"
+    message = "Select a RAG status and enter the percent complete: an update needs both before it is submitted"
+    answer_messages: ClassVar[dict[str, str]] = {
+        "rag_status": "Select a RAG status",
+        "percent_complete": "Enter the percent complete",
+    }
+    condition = Q(state=update_states.DRAFT) | (~Q(rag_status="") & Q(percent_complete__isnull=False))
+
+    @classmethod
+    def missing(cls, values: object) -> list[str]:
+        """The answers left blank, of the RAG status and the percent complete."""
+        return [
+            name
+            for name in cls.answer_messages
+            if _value(values, name) is None or (name == "rag_status" and not _value(values, name))
+        ]
+
+    @classmethod
+    def broken_by(cls, values: object) -> bool:
+        return bool(cls.missing(values))
+
+    @classmethod
+    def problems(cls, values: object) -> list[tuple[str, str]]:
+        return [(name, cls.answer_messages[name]) for name in cls.missing(values)]
 
 
 # Checked on every save by the form and the model's clean(); PercentInRange is the fields' own validation there.

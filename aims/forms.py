@@ -189,15 +189,15 @@ class ProgressUpdateForm(forms.Form):
         label="RAG status",
         choices=[Choice(status.key, status.label, hint=status.hint) for status in rag.REPORTABLE],
         widget=forms.RadioSelect,
-        error_messages={"required": "Select a RAG status"},
+        required=False,  # a draft may leave it blank; submitting asks for it (SubmittedHasStatusAndPercent)
     )
     percent_complete = forms.IntegerField(
         label="Percent complete",
         help_text=PercentInRange.help_text,
         min_value=PercentInRange.minimum,
         max_value=PercentInRange.maximum,
+        required=False,  # as the RAG status
         error_messages={
-            "required": "Enter the percent complete",
             "invalid": "Percent complete must be a whole number, like 40",
             "min_value": PercentInRange.too_low,
             "max_value": PercentInRange.too_high,
@@ -337,13 +337,15 @@ class ProgressUpdateForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        for rule in UPDATE_ANSWER_RULES:
-            if (rule not in SUBMISSION_RULES or self.past_draft) and rule.broken_by(data):
-                self.add_error(rule.field, rule.message)
+        rules = [rule for rule in UPDATE_ANSWER_RULES if rule not in SUBMISSION_RULES]
+        problems = [problem for rule in rules for problem in rule.problems(data)]
         if self.submitting:  # a draft is saved as it is; what submitting needs is asked for on "Continue"
-            for field, message in submission_problems(data):
-                if message not in self.errors.get(field, []):
-                    self.add_error(field, message)
+            problems += submission_problems(data)
+        elif self.past_draft:  # a returned update is held to the submission rules at every save
+            problems += [problem for rule in SUBMISSION_RULES for problem in rule.problems(data)]
+        for field, message in problems:
+            if field not in self.errors:  # an answer that is already wrong is not also called missing
+                self.add_error(field, message)
         self._clean_achieved_on(data)
         return data
 

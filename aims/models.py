@@ -10,7 +10,13 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from aims import rag, update_states
-from aims.business_rules import UPDATE_ANSWER_RULES, CompleteMeans100, PercentInRange, RedNeedsCorrectiveAction
+from aims.business_rules import (
+    UPDATE_ANSWER_RULES,
+    CompleteMeans100,
+    PercentInRange,
+    RedNeedsCorrectiveAction,
+    SubmittedHasStatusAndPercent,
+)
 
 
 def keep_stored_version(instance: models.Model, update_fields) -> None:
@@ -276,8 +282,9 @@ class ProgressUpdate(models.Model):
 
     deliverable = models.ForeignKey(Deliverable, on_delete=models.CASCADE, related_name="updates")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="updates")
-    rag_status = models.CharField("RAG status", max_length=20, choices=RAG.choices)
-    percent_complete = models.PositiveSmallIntegerField(validators=PercentInRange.validators())
+    # Either may be left blank in a draft (SubmittedHasStatusAndPercent): "Save as draft" saves what was entered.
+    rag_status = models.CharField("RAG status", max_length=20, choices=RAG.choices, blank=True)
+    percent_complete = models.PositiveSmallIntegerField(null=True, blank=True, validators=PercentInRange.validators())
     achieved = models.TextField("what has been achieved", blank=True)
     next_steps = models.TextField("what happens next", blank=True)
     risks_issues = models.TextField("risks and issues", blank=True)
@@ -304,6 +311,7 @@ class ProgressUpdate(models.Model):
             PercentInRange.constraint(),
             RedNeedsCorrectiveAction.constraint(),
             CompleteMeans100.constraint(),
+            SubmittedHasStatusAndPercent.constraint(),
         ]
         indexes = [
             models.Index(fields=["period", "state"]),

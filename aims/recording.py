@@ -107,6 +107,7 @@ def _differences(current: ProgressUpdate, mine: services.ProgressAnswers) -> lis
         theirs, yours = getattr(current, name), getattr(mine, name)
         if name == "rag_status":
             theirs, yours = current.get_rag_status_display(), dict(model_field.choices).get(yours, yours)
-        if str(theirs or "") != str(yours or ""):
+        theirs, yours = ("" if value is None else str(value) for value in (theirs, yours))  # 0% is not blank
+        if theirs != yours:
             rows.append((str(model_field.verbose_name).capitalize(), theirs, yours))
     return rows

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, Role
-from aims.business_rules import CompleteMeans100, RedNeedsCorrectiveAction
+from aims.business_rules import CompleteMeans100, RedNeedsCorrectiveAction, SubmittedHasStatusAndPercent
 from aims.models import Deliverable, Evidence, Milestone, ProgressUpdate, ReportingPeriod, StagedUpload, Strategy
 from aims.rules import can_record_progress, can_review, review_conflict
 from aims.selectors import Recordable, recordable_period
@@ -144,7 +144,7 @@ class ConcurrentEditError(DomainError):
 class ProgressAnswers:
     """The officer's answers in a progress update (the ProgressUpdate fields of the same names)."""
 
-    rag_status: str
+    rag_status: str  # "" when not given yet (a draft)
     percent_complete: int | None
     achieved: str = ""
     next_steps: str = ""
@@ -157,7 +157,7 @@ UPDATE_FIELDS = [f.name for f in fields(ProgressAnswers)]
 # What an update needs before it goes to the board: what was achieved, and the business rules that hold only once
 # it is past draft (aims/business_rules.py), so "Save as draft" saves whatever has been entered.
 ACHIEVED_NEEDED = "Enter what has been achieved before you submit the update for review"
-SUBMISSION_RULES = (RedNeedsCorrectiveAction,)
+SUBMISSION_RULES = (SubmittedHasStatusAndPercent, RedNeedsCorrectiveAction)
 
 
 def submission_problems(update) -> list[tuple[str, str]]:
@@ -166,7 +166,7 @@ def submission_problems(update) -> list[tuple[str, str]]:
     achieved = update.get("achieved") if isinstance(update, dict) else update.achieved
     if not (achieved or "").strip():
         problems.append(("achieved", ACHIEVED_NEEDED))
-    problems += [(rule.field, rule.message) for rule in SUBMISSION_RULES if rule.broken_by(update)]
+    problems += [problem for rule in SUBMISSION_RULES for problem in rule.problems(update)]
     return problems
 
 

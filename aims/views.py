@@ -206,6 +206,11 @@ def _progress_update_post(request: HttpRequest, update: ProgressUpdate):
     return None, form, update, conflict
 
 
+# Where a "Check your answers" problem links on the form: the first radio of a list of radios (as crispy-forms-gds
+# numbers them), else the answer's own box.
+ANSWER_ANCHORS = {"rag_status": "rag_status_1"}
+
+
 @login_required
 def progress_update_check(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
     """ "Check your answers before submitting": the saved draft as the board will see it, with "Change" links back
@@ -230,7 +235,10 @@ def progress_update_check(request: HttpRequest, pk: int, period_pk: int) -> Http
             return redirect("aims:deliverable_detail", pk=pk)
     update = selectors.progress_update_to_check(pk=update.pk)
     form_url = reverse("aims:progress_update", args=[pk, period_pk])
-    problems = [(f"{form_url}#id_{answer}", message) for answer, message in services.submission_problems(update)]
+    problems = [
+        (f"{form_url}#id_{ANSWER_ANCHORS.get(answer, answer)}", message)
+        for answer, message in services.submission_problems(update)
+    ]
     if error and error not in [message for _, message in problems]:
         problems.insert(0, (form_url, error))
     return render(

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from django import template
+from crispy_forms_gds.templatetags.crispy_forms_gds import field_errors
+from django import forms, template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -48,6 +49,23 @@ def rag_statuses(*keys: str) -> list[RagStatus]:
 def count_of(counts: Mapping[str, int], status: RagStatus) -> int:
     """``{{ counts|count_of:status }}``: the count for one status from a mapping of status keys to counts."""
     return counts.get(status.key, 0)
+
+
+@register.filter
+def percent(value, blank: str = "Not given") -> str:
+    """``{{ update.percent_complete|percent }}``: "40%"; a draft's blank percent is "Not given" (or `blank`)."""
+    return blank if value is None or value == "" else f"{value}%"
+
+
+@register.filter
+def error_links(bound_field) -> list[tuple[str, list]]:
+    """crispy-forms-gds's ``field_errors``, with a list of radios linked to its first radio (``id_<name>_1``,
+    as crispy-forms-gds numbers them): the field's own id names no element, so the link went nowhere."""
+    items = list(field_errors(bound_field))
+    widget = bound_field.field.widget
+    if isinstance(widget, forms.RadioSelect) and not isinstance(widget, forms.CheckboxSelectMultiple):
+        return [(f"{key}_1" if key == bound_field.auto_id else key, errors) for key, errors in items]
+    return items
 
 
 @register.filter

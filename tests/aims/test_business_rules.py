@@ -11,6 +11,7 @@ from aims.business_rules import (
     CompleteMeans100,
     PercentInRange,
     RedNeedsCorrectiveAction,
+    SubmittedHasStatusAndPercent,
 )
 from aims.forms import ProgressUpdateForm
 from aims.models import RAG, ProgressUpdate
@@ -48,7 +49,7 @@ def save(update, officer, *, submit, **values):
 
 def test_every_rule_has_its_own_constraint_on_the_update(db):
     constraints = {c.name: c for c in ProgressUpdate._meta.constraints}
-    for rule in (RedNeedsCorrectiveAction, CompleteMeans100, PercentInRange):
+    for rule in (RedNeedsCorrectiveAction, CompleteMeans100, PercentInRange, SubmittedHasStatusAndPercent):
         assert constraints[rule.name].get_violation_error_message() == rule.message
         assert constraints[rule.name].condition == rule.condition
 
@@ -131,3 +132,43 @@ def test_percent_complete_is_0_to_100(deliverable, open_period):
     assert constraint_messages(update) == [rule.message]
     with pytest.raises(IntegrityError), transaction.atomic():
         update.save()
+
+
+def test_an_update_past_draft_has_a_rag_status_and_a_percent_complete(deliverable, open_period, officer):
+    rule = SubmittedHasStatusAndPercent
+    assert rule.missing({"rag_status": "", "percent_complete": None}) == ["rag_status", "percent_complete"]
+    assert rule.missing({"rag_status": "green", "percent_complete": 0}) == []  # 0% is an answer
+    assert rule.problems({"rag_status": "amber"}) == [("percent_complete", "Enter the percent complete")]
+
+    # The form saves a draft without them; on the way to submitting, and for a returned update, it asks for each.
+    blank = {"rag_status": "", "percent_complete": ""}
+    assert not {"rag_status", "percent_complete"} & set(form_errors(**blank))
+    for asked in (form_errors(submitting=True, **blank), form_errors(past_draft=True, **blank)):
+        assert asked["rag_status"] == ["Select a RAG status"]
+        assert asked["percent_complete"] == ["Enter the percent complete"]
+
+    # The service saves the draft with both blank, and refuses to submit it.
+    update = services.progress_update_start(deliverable=deliverable, period=open_period, user=officer)
+    update = save(update, officer, submit=False, rag_status="", percent_complete=None, achieved="Scoped.")
+    update.refresh_from_db()
+    assert (update.state, update.rag_status, update.percent_complete) == ("draft", "", None)
+    with pytest.raises(BusinessRuleViolation) as refused:
+        save(update, officer, submit=True)
+    assert str(refused.value) == rule.message
+    with pytest.raises(BusinessRuleViolation):
+        services.progress_update_submit(update=update, user=officer, expected_version=update.version)
+
+    # The database refuses any update past draft without both, in the same words for a model form.
+    for state in ("submitted", "accepted", "returned"):
+        for values in ({"rag_status": ""}, {"percent_complete": None}):
+            update.refresh_from_db()
+            update.state, update.rag_status, update.percent_complete = state, "green", 40
+            for name, value in values.items():
+                setattr(update, name, value)
+            assert constraint_messages(update) == [rule.message]
+            with pytest.raises(IntegrityError), transaction.atomic():
+                update.save()
+    update.refresh_from_db()
+    update.state, update.rag_status, update.percent_complete = "submitted", "green", 0
+    assert constraint_messages(update) == []
+    update.save()

@@ -189,8 +189,8 @@ def test_check_answers_permissions(client, url, officer, other_officer, board_me
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"rag_status": ""}, "Select a RAG status"),
-        ({"percent_complete": ""}, "Enter the percent complete"),
+        ({"rag_status": "", "action": "continue"}, "Select a RAG status"),
+        ({"percent_complete": "", "action": "continue"}, "Enter the percent complete"),
         ({"percent_complete": "101"}, "Percent complete must be 100 or less"),
         ({"percent_complete": "-1"}, "Percent complete must be 0 or more"),
         (
@@ -581,7 +581,7 @@ def test_a_kept_file_is_offered_only_on_the_update_it_was_chosen_for(
 def test_a_kept_file_survives_a_second_form_error_and_is_saved_with_the_next_save(client, url, officer):
     client.force_login(officer)
     kept = keep_a_file(client, url)
-    page = client.post(url, form_data(rag_status="")).content.decode()  # another mistake, nothing ticked
+    page = client.post(url, form_data(rag_status="", action="continue")).content.decode()  # another mistake
     assert "Select a RAG status" in page
     assert "Files you have added" in page and "Remove plan.pdf" in page
     assert StagedUpload.objects.filter(pk=kept.pk).exists() and kept.file.storage.exists(kept.file.name)
@@ -598,7 +598,7 @@ def test_a_kept_file_can_be_removed(client, url, officer):
     second = keep_a_file(client, url, "second.pdf")
     storage, first_name = first.file.storage, first.file.name
     # Removed while correcting another answer: gone at once, the other kept.
-    page = client.post(url, form_data(rag_status="", remove_staged=[str(first.pk)])).content.decode()
+    page = client.post(url, form_data(rag_status="", action="continue", remove_staged=[str(first.pk)])).content.decode()
     assert "Remove first.pdf" not in page and "Remove second.pdf" in page
     assert not storage.exists(first_name) and list(StagedUpload.objects.all()) == [second]
     # Removed on a save: not attached.

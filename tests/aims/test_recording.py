@@ -141,11 +141,21 @@ def test_a_concurrent_edit_saves_nothing_keeps_the_new_files_and_says_what_diffe
     assert not result.saved and result.files_kept
     assert result.update == update and result.conflict.current == update
     assert "after you opened it" in result.conflict.message
-    assert result.conflict.rows == [("Rag status", "Green", "Amber"), ("Percent complete", 55, 45)]
+    assert result.conflict.rows == [("Rag status", "Green", "Amber"), ("Percent complete", "55", "45")]
     update.refresh_from_db()
     assert (update.version, update.percent_complete) == (2, 55)
     assert not Evidence.objects.exists()
     assert StagedUpload.objects.get(user=officer).original_name == "plan.pdf"
+
+
+def test_a_concurrent_edit_tells_0_percent_from_a_blank_one(deliverable, open_period, officer):
+    """A draft may leave the percent blank; 0% is an answer, and the side-by-side table must not call it blank."""
+    update = factories.ProgressUpdateFactory(
+        deliverable=deliverable, period=open_period, version=2, rag_status="", percent_complete=None
+    )
+    mine = services.ProgressAnswers(rag_status="", percent_complete=0, achieved=update.achieved)
+    result = record(update, officer, answers=mine, expected_version=1, evidence=services.EvidenceInput())
+    assert result.conflict.rows == [("Percent complete", "", "0")]
 
 
 @pytest.mark.parametrize(
