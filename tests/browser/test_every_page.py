@@ -12,7 +12,10 @@ from tests.browser.helpers import check_a11y, sign_in_directly, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-NOT_PAGES = {"aims:evidence_download", "reports:dashboard_csv", "reports:report_status", "reports:version_download"}
+NOT_PAGES = {
+    "aims:evidence_download", "reports:dashboard_csv", "reports:report_status", "reports:version_download",
+    "reports:version_download_docx", "aims:council_logo",
+}  # fmt: skip
 ROLE_ORDER = ["owner", "board", "clerk", "lead", "other_officer", "outsider"]
 
 

@@ -30,7 +30,8 @@ def test_clerk_generates_the_committee_pdf_on_a_real_worker(celery_worker_real, 
     client.force_login(User.objects.get(username="clerk"))
     form = client.get(reverse("reports:report_create", args=[strategy.slug]), {"period": period.pk}).context["form"]
     data = {name: value for name, value in form.initial.items() if value is not None}
-    data.update(period=period.pk, meeting_date="2026-12-08", reference_number="CP/12/26-27", scope="full")
+    data.update(period=period.pk, meeting_date_0="8", meeting_date_1="12", meeting_date_2="2026",
+                reference_number="CP/12/26-27", scope="full")  # fmt: skip
     response = client.post(reverse("reports:report_create", args=[strategy.slug]), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     report_url = response["Location"]
