@@ -1,4 +1,4 @@
-"""The drafted text of a committee report: the executive summary and the recommendations, drafted from the
+"""The drafted text of a committee report: the purpose, the executive summary and the recommendations, drafted from the
 figures of the chosen period with the chosen counting, and kept in step with those choices on the form.
 
 A drafted field travels with a hidden mark: the hash of the draft its text started from. Text whose hash is
@@ -17,7 +17,11 @@ from django.http import QueryDict
 from aims.models import ReportingPeriod, Strategy
 from reports import selectors
 
-DRAFTED_FIELDS = {"executive_summary": "Executive summary", "recommendations": "Recommendations"}
+DRAFTED_FIELDS = {
+    "purpose": "Purpose of report",
+    "executive_summary": "Executive summary",
+    "recommendations": "Recommendations",
+}
 REPLACE, KEEP = "replace", "keep"  # the clerk's answer to an offer, posted as draft_choice=replace:<field>
 
 
@@ -71,6 +75,10 @@ def executive_summary_draft(*, strategy: Strategy, figures: selectors.PeriodFigu
     return "\n\n".join(lines)
 
 
+def purpose_draft(*, strategy: Strategy, figures: selectors.PeriodFigures) -> str:
+    return f"To report progress in delivering the {strategy.title} during {figures.period.label} to the Committee."
+
+
 def recommendations_draft(*, strategy: Strategy, figures: selectors.PeriodFigures) -> str:
     red = figures.summary.counts["red"]
     corrective = (
@@ -91,6 +99,7 @@ def report_drafts(*, strategy: Strategy, period: ReportingPeriod, include_submit
     )
     return Drafts(
         texts={
+            "purpose": purpose_draft(strategy=strategy, figures=figures),
             "executive_summary": executive_summary_draft(strategy=strategy, figures=figures),
             "recommendations": recommendations_draft(strategy=strategy, figures=figures),
         },

@@ -85,7 +85,6 @@ def report_defaults(
         "title": f"{strategy.title} – {cadence} Progress Report",
         "report_of": strategy.responsible_officer
         or (f"{user.display_name}, {user.job_title}" if user.job_title else user.display_name),
-        "purpose": f"To report progress in delivering the {strategy.title} during {period.label} to the Committee.",
         "key_decision": False,
         "wards_affected": "All",
         **drafts.texts,

@@ -49,6 +49,9 @@ def test_update_the_drafted_text_follows_another_period(client, every_status, cr
         f"for {CUR}." in shown["executive_summary"].value() and f"for {PREV}." not in shown["executive_summary"].value()
     )
     assert CUR in shown["recommendations"].value()
+    # The purpose names the period too: it was drafted for the proposed period only.
+    assert PREV in form.initial["purpose"]
+    assert CUR in shown["purpose"].value() and PREV not in shown["purpose"].value()
     page = response.content.decode()
     assert "There is a problem" not in page and "govuk-input--error" not in page  # only re-shown, not checked
     from reports.drafting import draft_mark  # here, so the other tests of this file run on code without it

@@ -237,7 +237,7 @@ def test_a_caption_stays_with_a_first_row_too_tall_for_the_rest_of_its_page(stra
     deliverable = factories.DeliverableFactory(strategy=strategy, theme=theme, owner=officer, reference="R-1")
     factories.ProgressUpdateFactory(
         deliverable=deliverable, period=closed_period, rag_status=RAG.RED, state="accepted", percent_complete=10,
-        corrective_action="A long corrective action sentence that goes on. " * 45,
+        corrective_action="A long corrective action sentence that goes on. " * 60,
     )  # fmt: skip
     spans = []
     for extra in (0, 8, 16, 24):
