@@ -15,12 +15,15 @@ import datetime as dt
 import hashlib
 import io
 import re
+import secrets
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 
@@ -527,7 +530,7 @@ def spreadsheet_plan(*, strategy: Strategy, data: bytes) -> Plan:
     return plan
 
 
-class SpreadsheetChanged(DomainError):
+class SpreadsheetChanged(SpreadsheetError):
     """The strategy changed after the changes were checked."""
 
 
@@ -546,3 +549,31 @@ def spreadsheet_apply(*, strategy: Strategy, data: bytes, fingerprint: str) -> P
     except strategy_io.StrategyImportError as exc:
         raise SpreadsheetError("; ".join(plan.describe(p, m) for p, m in exc.problems)) from exc
     return plan
+
+
+# A workbook kept between "Upload a spreadsheet" and "Apply changes"
+
+
+def _staged_name(strategy: Strategy, user, token: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9_-]{20,64}", token):
+        raise ValueError("not a staging token")
+    return f"spreadsheets/staged/{strategy.pk}-{user.pk}-{token}.xlsx"
+
+
+def spreadsheet_stage(*, strategy: Strategy, user, data: bytes) -> str:
+    """Keep an uploaded workbook for its check and apply steps; the token names it for this person only."""
+    token = secrets.token_urlsafe(24)
+    default_storage.save(_staged_name(strategy, user, token), ContentFile(data))
+    return token
+
+
+def spreadsheet_staged(*, strategy: Strategy, user, token: str) -> bytes | None:
+    try:
+        with default_storage.open(_staged_name(strategy, user, token), "rb") as handle:
+            return handle.read()
+    except (ValueError, FileNotFoundError):
+        return None
+
+
+def spreadsheet_unstage(*, strategy: Strategy, user, token: str) -> None:
+    default_storage.delete(_staged_name(strategy, user, token))
