@@ -287,8 +287,10 @@ def _convert(row: Row, column: Column, value: Any) -> Any:
             row.problems.append((column.header, "enter Yes or No"))
         return True if answer is None else answer
     if kind == "status":
-        by_label = {label.lower(): key for key, label in ReportingPeriod.Status.choices}
-        return by_label.get(str(value).lower(), str(value).lower())
+        by_name = {n.lower(): key for key, label in ReportingPeriod.Status.choices for n in (key, label)}
+        if str(value).lower() not in by_name:
+            row.problems.append((column.header, "enter Upcoming, Open or Closed"))
+        return by_name.get(str(value).lower())
     return str(_to_number(value)) if isinstance(value, (int, float)) else str(value)
 
 
@@ -380,6 +382,7 @@ class Plan:
     problems: list[str] = field(default_factory=list)
     origins: dict[str, Row] = field(default_factory=dict)
     sheets: dict[str, Sheet] = field(default_factory=dict)
+    words: dict[str, str] = field(default_factory=dict)  # strategy_io's words for the levels -> the council's
 
     @property
     def fingerprint(self) -> str:
@@ -429,6 +432,9 @@ class Plan:
             return "enter a whole number"
         if message.startswith("expected a number above 0"):
             return "enter a number above 0"
+        message = message.replace("no user has the username or email", "nobody in the portal has the username or email")
+        for word, theirs in self.words.items():
+            message = message.replace(f"no {word} number", f"no {theirs} number")
         return re.sub(r"'([^']*)'", r"\1", message)
 
 
@@ -519,10 +525,15 @@ def spreadsheet_plan(*, strategy: Strategy, data: bytes) -> Plan:
     rows, shape_problems = read_workbook(strategy=strategy, data=data)
     plan = Plan(doc=strategy_io.strategy_export(strategy=strategy), problems=list(shape_problems))
     plan.sheets = {s.key: s for s in sheets_for(strategy)}
+    plan.words = {"aim": strategy.aim_label.lower(), "theme": strategy.theme_label.lower()}
     for row in rows:
         _lay_row(plan, row)
     for row in rows:
         plan.problems += [f"{row.place(header)}: {problem}" for header, problem in row.problems]
+    if not plan.doc["periods"]:  # the import generates them from the cadence: say so
+        plan.changes.setdefault(plan.sheets["periods"].title, []).append(
+            f"Reporting periods generated for the strategy's life ({strategy.get_cadence_display().lower()})"
+        )
     try:
         strategy_io.strategy_check(data=plan.doc)
     except strategy_io.StrategyImportError as exc:

@@ -158,9 +158,9 @@ def test_five_problems_are_all_named_by_sheet_row_and_column_and_nothing_is_writ
     plan = spreadsheets.spreadsheet_plan(strategy=tree, data=data)
     assert sorted(plan.problems) == sorted([
         "Deliverables, row 2 (CE-01), column Title: this must be filled in",
-        "Deliverables, row 2 (CE-01), column Workstream number: there is no theme number 9",
+        "Deliverables, row 2 (CE-01), column Workstream number: there is no workstream number 9",
         "Deliverables, row 3 (CE-07), column Due date: enter a real date, for example 31/03/2026",
-        "Deliverables, row 3 (CE-07), column Owner: no user has the username or email nobody.here",
+        "Deliverables, row 3 (CE-07), column Owner: nobody in the portal has the username or email nobody.here",
         "Deliverables, row 4 (CE-07), column Reference: CE-07 is used twice (also in row 3): use each once",
     ])  # fmt: skip
     with pytest.raises(spreadsheets.SpreadsheetError):
@@ -202,3 +202,45 @@ def test_a_word_document_named_xlsx_is_refused():
         z.writestr("word/document.xml", "<w:document/>")
     with pytest.raises(spreadsheets.SpreadsheetError, match="not a real .xlsx"):
         spreadsheets.check_upload(data=out.getvalue(), name="plan.xlsx")
+
+
+def test_problems_on_other_sheets_are_named_by_their_own_sheet_row_and_column(tree):
+    wb = download(tree)
+    wb["Milestones"].cell(row=2, column=column_of(wb["Milestones"], "Due date")).value = "next spring"
+    wb["Milestones"].append(["CE-99", "Orphan milestone"])
+    themes = wb["Workstreams"]
+    themes.cell(row=2, column=column_of(themes, "Pillars (numbers)")).value = "1, 7"
+    ws = wb["Deliverables"]
+    ws.cell(row=row_of(ws, "Reference", "CE-07"), column=column_of(ws, "Principles (numbers)")).value = "1, x"
+    periods = wb["Reporting periods"]
+    periods.cell(row=2, column=column_of(periods, "Status")).value = "Finished"
+    plan = spreadsheets.spreadsheet_plan(strategy=tree, data=to_bytes(wb))
+    assert sorted(plan.problems) == sorted([
+        "Milestones, row 2 (CE-01: Beta live), column Due date: enter a real date, for example 31/03/2026",
+        "Milestones, row 3 (CE-99: Orphan milestone), column Deliverable reference: there is no deliverable CE-99 "
+        "in the Deliverables sheet or the portal",
+        "Workstreams, row 2 (number 1), column Pillars (numbers): there is no pillar number 7",
+        "Deliverables, row 3 (CE-07), column Principles (numbers): enter whole numbers separated by commas, like 1, 3",
+        "Reporting periods, row 2 (October 2026 to March 2027), column Status: enter Upcoming, Open or Closed",
+    ])  # fmt: skip
+
+
+def test_a_new_milestone_and_a_relabelled_period_are_listed_and_applied(tree):
+    wb = download(tree)
+    wb["Milestones"].append(["CE-07", "Pilot starts", dt.datetime(2026, 11, 1)])
+    periods = wb["Reporting periods"]
+    periods.cell(row=2, column=column_of(periods, "Label")).value = "Winter 2026-27"
+    plan = spreadsheets.spreadsheet_plan(strategy=tree, data=to_bytes(wb))
+    assert plan.problems == []
+    assert plan.changes == {
+        "Milestones": ["CE-07: Pilot starts added"],
+        "Reporting periods": ["Winter 2026-27: Label changed from “October 2026 to March 2027” to “Winter 2026-27”"],
+    }
+    spreadsheets.spreadsheet_apply(strategy=tree, data=to_bytes(wb), fingerprint=plan.fingerprint)
+    assert Milestone.objects.get(title="Pilot starts").due_date == dt.date(2026, 11, 1)
+    assert ReportingPeriod.objects.get(strategy=tree).label == "Winter 2026-27"
+
+
+def test_a_strategy_without_periods_is_told_they_will_be_generated(strategy, theme):
+    plan = spreadsheets.spreadsheet_plan(strategy=strategy, data=spreadsheets.workbook_bytes(strategy=strategy))
+    assert plan.changes == {"Reporting periods": ["Reporting periods generated for the strategy's life (six-monthly)"]}
