@@ -17,7 +17,6 @@ import io
 import re
 import secrets
 import zipfile
-import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -39,6 +38,7 @@ MAX_ROWS = 5_000  # per sheet: far more than any strategy has
 FORMULA_STARTS = ("=", "+", "-", "@")
 DATE_FORMAT = "DD/MM/YYYY"
 READ_ME_TITLE = "Read me"
+DAMAGED = "The file is damaged or is not an Excel spreadsheet (.xlsx). Save it from Excel or LibreOffice and try again."
 
 
 class SpreadsheetError(DomainError):
@@ -320,10 +320,12 @@ def _read_sheet(ws, sheet: Sheet, problems: list[str]) -> list[Row]:
 
 def read_workbook(*, strategy: Strategy, data: bytes) -> tuple[list[Row], list[str]]:
     """The rows of each sheet the strategy's workbook has, and any problem with the workbook's shape."""
+    # openpyxl fails on a damaged or hostile file in many ways (OSError, KeyError, ValueError, lxml's and
+    # ElementTree's SyntaxErrors, defusedxml's refusals of entities...): any of them means "not a workbook".
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, TypeError, OSError) as exc:
-        raise SpreadsheetError("The file is damaged or is not an Excel spreadsheet (.xlsx).") from exc
+    except Exception as exc:
+        raise SpreadsheetError(DAMAGED) from exc
     rows: list[Row] = []
     problems: list[str] = []
     try:
@@ -331,8 +333,8 @@ def read_workbook(*, strategy: Strategy, data: bytes) -> tuple[list[Row], list[s
         for sheet in sheets_for(strategy):
             if sheet.title.lower() in titles:
                 rows += _read_sheet(wb[titles[sheet.title.lower()]], sheet, problems)
-    except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, TypeError, OSError) as exc:
-        raise SpreadsheetError("The file is damaged or is not an Excel spreadsheet (.xlsx).") from exc
+    except Exception as exc:  # the sheets are read lazily: the same failures, met while reading rows
+        raise SpreadsheetError(DAMAGED) from exc
     finally:
         wb.close()
     return rows, problems

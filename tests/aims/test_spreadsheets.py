@@ -3,7 +3,7 @@ import io
 import zipfile
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from aims import spreadsheets
 from aims.models import Aim, Deliverable, Milestone, ReportingPeriod, Theme
@@ -244,3 +244,32 @@ def test_a_new_milestone_and_a_relabelled_period_are_listed_and_applied(tree):
 def test_a_strategy_without_periods_is_told_they_will_be_generated(strategy, theme):
     plan = spreadsheets.spreadsheet_plan(strategy=strategy, data=spreadsheets.workbook_bytes(strategy=strategy))
     assert plan.changes == {"Reporting periods": ["Reporting periods generated for the strategy's life (six-monthly)"]}
+
+
+def _workbook_with(part, content):
+    wb = Workbook()
+    wb.create_sheet("Deliverables")
+    src = zipfile.ZipFile(io.BytesIO(to_bytes(wb)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for info in src.infolist():
+            z.writestr(info.filename, content if info.filename == part else src.read(info.filename))
+    return out.getvalue()
+
+
+ENTITY_BOMB = (
+    '<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><worksheet '
+    'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" '
+    't="inlineStr"><is><t>&b;</t></is></c></row></sheetData></worksheet>'
+)
+
+
+@pytest.mark.parametrize(
+    ("part", "content"),
+    [("xl/worksheets/sheet2.xml", "<<not xml"), ("xl/workbook.xml", "<<"), ("xl/worksheets/sheet2.xml", ENTITY_BOMB)],
+)
+def test_a_damaged_workbook_is_refused_with_a_message(strategy, part, content):
+    data = _workbook_with(part, content)
+    spreadsheets.check_upload(data=data, name="plan.xlsx")  # a real zip with a workbook part
+    with pytest.raises(spreadsheets.SpreadsheetError, match="damaged or is not an Excel spreadsheet"):
+        spreadsheets.read_workbook(strategy=strategy, data=data)
