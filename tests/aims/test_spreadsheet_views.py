@@ -112,3 +112,22 @@ def test_uploading_nothing_asks_for_a_file(client, strategy, lead):
     client.force_login(lead)
     response = client.post(reverse("aims:spreadsheet_upload", args=[strategy.slug]), {})
     assert "Select a spreadsheet" in response.content.decode()
+
+
+def test_a_check_made_stale_by_another_change_is_shown_again_not_applied(client, strategy, deliverable, lead):
+    client.force_login(lead)
+    wb = load_workbook(io.BytesIO(spreadsheets.workbook_bytes(strategy=strategy)))
+    ws = wb["Deliverables"]
+    ws.cell(row=row_of(ws, "Reference", "CE-07"), column=column_of(ws, "Title")).value = "From the spreadsheet"
+    check_url = upload(client, strategy, to_bytes(wb))["Location"]
+    fingerprint = spreadsheets.spreadsheet_plan(strategy=strategy, data=to_bytes(wb)).fingerprint
+    Deliverable.objects.filter(pk=deliverable.pk).update(title="Changed in the portal meanwhile")
+    page = client.post(check_url, {"fingerprint": fingerprint}).content.decode()
+    assert "govuk-error-summary" in page and "The strategy has changed since you checked" in page
+    assert "CE-07: Title changed from “Changed in the portal meanwhile” to “From the spreadsheet”" in page
+    assert Deliverable.objects.get(pk=deliverable.pk).title == "Changed in the portal meanwhile"
+
+
+def test_a_superuser_reaches_the_spreadsheet(client, strategy):
+    client.force_login(factories.UserFactory(username="admin", is_superuser=True))
+    assert client.get(reverse("aims:spreadsheet_download", args=[strategy.slug])).status_code == 200
