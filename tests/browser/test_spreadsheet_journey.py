@@ -38,6 +38,21 @@ def test_lead_changes_the_strategy_through_a_spreadsheet(page, live_server, lead
 
     wb = load_workbook(downloaded)
     ws = wb["Deliverables"]
+    ws.cell(row=row_of(ws, "Reference", "CE-07"), column=column_of(ws, "Due date")).value = "30/02/2027"
+    with_problem = tmp_path / "with-problem.xlsx"
+    wb.save(with_problem)
+    page.get_by_label("Choose the spreadsheet").set_input_files(str(with_problem))
+    page.get_by_role("button", name="Continue").click()
+    after_action(page, "spreadsheet-check-problems")
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Deliverables, row 2 (CE-07), column Due date: enter a real date, for example 31/03/2026"
+    )
+    expect(page.get_by_role("button", name="Apply changes")).to_have_count(0)
+    page.get_by_role("link", name="Upload a corrected spreadsheet").click()
+    after_action(page, "spreadsheet-upload-again")
+
+    wb = load_workbook(downloaded)
+    ws = wb["Deliverables"]
     ws.cell(row=row_of(ws, "Reference", "CE-07"), column=column_of(ws, "Title")).value = "Chatbot for council tax"
     for header, value in [("Reference", "CE-21"), ("Title", "Digital inclusion hubs"), ("Theme number", theme.number),
                           ("Owner", officer.username), ("Due date", dt.datetime(2027, 9, 30))]:  # fmt: skip
