@@ -23,6 +23,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 
@@ -590,3 +591,18 @@ def spreadsheet_staged(*, strategy: Strategy, user, token: str) -> bytes | None:
 
 def spreadsheet_unstage(*, strategy: Strategy, user, token: str) -> None:
     default_storage.delete(_staged_name(strategy, user, token))
+
+
+def spreadsheets_staged_clean(*, older_than: dt.timedelta = dt.timedelta(days=1)) -> int:
+    """Remove kept workbooks nobody applied: a check left for a day is stale anyway (the apply step would refuse
+    it if the strategy has changed since)."""
+    try:
+        _folders, files = default_storage.listdir("spreadsheets/staged")
+    except FileNotFoundError:
+        return 0
+    cutoff = timezone.now() - older_than
+    stale = [f"spreadsheets/staged/{name}" for name in files]
+    stale = [name for name in stale if default_storage.get_modified_time(name) < cutoff]
+    for name in stale:
+        default_storage.delete(name)
+    return len(stale)

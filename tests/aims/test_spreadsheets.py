@@ -1,8 +1,11 @@
 import datetime as dt
 import io
+import os
+import time
 import zipfile
 
 import pytest
+from django.core.files.storage import default_storage
 from openpyxl import Workbook, load_workbook
 
 from aims import spreadsheets
@@ -273,3 +276,15 @@ def test_a_damaged_workbook_is_refused_with_a_message(strategy, part, content):
     spreadsheets.check_upload(data=data, name="plan.xlsx")  # a real zip with a workbook part
     with pytest.raises(spreadsheets.SpreadsheetError, match="damaged or is not an Excel spreadsheet"):
         spreadsheets.read_workbook(strategy=strategy, data=data)
+
+
+def test_kept_workbooks_nobody_applied_are_removed_after_a_day(strategy, lead):
+    old = spreadsheets.spreadsheet_stage(strategy=strategy, user=lead, data=b"old")
+    new = spreadsheets.spreadsheet_stage(strategy=strategy, user=lead, data=b"new")
+    old_path = default_storage.path(spreadsheets._staged_name(strategy, lead, old))
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(old_path, (two_days_ago, two_days_ago))
+    assert spreadsheets.spreadsheets_staged_clean() == 1
+    assert spreadsheets.spreadsheet_staged(strategy=strategy, user=lead, token=old) is None
+    assert spreadsheets.spreadsheet_staged(strategy=strategy, user=lead, token=new) == b"new"
+    spreadsheets.spreadsheet_unstage(strategy=strategy, user=lead, token=new)
