@@ -259,3 +259,9 @@ def check_evidence_file(upload: UploadedFile) -> CheckedFile:
         sha256=hashlib.sha256(stored).hexdigest(),
         content=stored if stored is not data else None,
     )
+
+
+def check_zip_document(data: bytes, *, ext: str, name: str) -> None:
+    """Refuse an Office or OpenDocument zip that is not real or could be a zip bomb (EvidenceFileError); also
+    used for spreadsheet uploads (aims/spreadsheets.py)."""
+    _check_zip(data, ext, name)

@@ -419,6 +419,11 @@ def _parse(data: Any) -> dict:
     }
 
 
+def strategy_check(*, data: Any) -> None:
+    """Check a document by the import's rules without writing anything: StrategyImportError names every problem."""
+    _parse(data)
+
+
 def _save(obj, place: str) -> None:
     try:
         obj.full_clean(validate_unique=False, validate_constraints=False)

@@ -2,7 +2,7 @@ import logging
 
 from celery import shared_task
 
-from aims import services
+from aims import services, spreadsheets
 from aims.models import Strategy
 
 logger = logging.getLogger(__name__)
@@ -24,3 +24,9 @@ def reporting_periods_roll_over_all() -> list[int]:
 def staged_uploads_clean() -> int:
     """Remove kept files that can never be attached any more (aims.services.staged_uploads_clean)."""
     return services.staged_uploads_clean()
+
+
+@shared_task(acks_late=True)
+def spreadsheets_staged_clean() -> int:
+    """Remove uploaded spreadsheets that were checked but never applied (aims.spreadsheets)."""
+    return spreadsheets.spreadsheets_staged_clean()

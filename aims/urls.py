@@ -1,6 +1,6 @@
 from django.urls import path
 
-from aims import council_views, views
+from aims import council_views, spreadsheet_views, views
 
 app_name = "aims"
 
@@ -9,6 +9,13 @@ urlpatterns = [
     path("strategies/<slug:slug>/", views.strategy_detail, name="strategy_detail"),
     path("strategies/<slug:slug>/council/", council_views.council_details, name="council_details"),
     path("strategies/<slug:slug>/council/logo.png", council_views.council_logo, name="council_logo"),
+    path("strategies/<slug:slug>/spreadsheet/", spreadsheet_views.spreadsheet_download, name="spreadsheet_download"),
+    path("strategies/<slug:slug>/spreadsheet/upload/", spreadsheet_views.spreadsheet_upload, name="spreadsheet_upload"),
+    path(
+        "strategies/<slug:slug>/spreadsheet/check/<slug:token>/",
+        spreadsheet_views.spreadsheet_check,
+        name="spreadsheet_check",
+    ),
     path("deliverables/<int:pk>/", views.deliverable_detail, name="deliverable_detail"),
     path("deliverables/<int:pk>/progress/<int:period_pk>/", views.progress_update, name="progress_update"),
     path(

@@ -294,6 +294,10 @@ CELERY_BEAT_SCHEDULE = {
     "reminders": {"task": "reports.tasks.reminders_send_task", "schedule": crontab(hour=7, minute=30)},
     "reap-stuck-report-versions": {"task": "reports.tasks.report_versions_reap_task", "schedule": 300.0},
     "clean-staged-uploads": {"task": "aims.tasks.staged_uploads_clean", "schedule": crontab(hour=2, minute=0)},
+    "clean-staged-spreadsheets": {
+        "task": "aims.tasks.spreadsheets_staged_clean",
+        "schedule": crontab(hour=2, minute=10),
+    },
 }
 REMINDER_DAYS_BEFORE_DEADLINE = int(os.environ.get("REMINDER_DAYS_BEFORE_DEADLINE", "7"))
 REPORT_DRAFT_WITHIN_DAYS = int(os.environ.get("REPORT_DRAFT_WITHIN_DAYS", "31"))

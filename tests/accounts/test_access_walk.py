@@ -46,6 +46,9 @@ ACCESS = {
     "reports:version_download_docx": ("get", READERS),
     "aims:council_details": ("get", {"lead"}),
     "aims:council_logo": ("get", {"lead"}),  # the preview on Council details; reports carry their own copy
+    "aims:spreadsheet_download": ("get", {"lead"}),
+    "aims:spreadsheet_upload": ("get", {"lead"}),
+    "aims:spreadsheet_check": ("get", {"lead"}),  # and only for the lead who uploaded it
     "session_keep_alive": ("post", EVERYONE),
 }
 
@@ -95,6 +98,9 @@ def world(strategy, open_period, theme, officer, other_officer, board_member, cl
     organisation = strategy.organisation
     organisation.logo_alt_text = "Council logo"
     organisation.logo.save("logo.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
+    from aims.spreadsheets import spreadsheet_stage, workbook_bytes
+
+    spreadsheet_token = spreadsheet_stage(strategy=strategy, user=lead, data=workbook_bytes(strategy=strategy))
     people = {"owner": officer, "other_officer": other_officer, "board": board_member, "clerk": clerk,
               "lead": lead, "outsider": outsider}  # fmt: skip
     args = {
@@ -117,6 +123,9 @@ def world(strategy, open_period, theme, officer, other_officer, board_member, cl
         "reports:version_download_docx": [version.pk],
         "aims:council_details": [strategy.slug],
         "aims:council_logo": [strategy.slug],
+        "aims:spreadsheet_download": [strategy.slug],
+        "aims:spreadsheet_upload": [strategy.slug],
+        "aims:spreadsheet_check": [strategy.slug, spreadsheet_token],
     }
     return people, args
 
