@@ -121,3 +121,27 @@ def is_report_reader_anywhere(user) -> bool:
         return False
     readers = {Role.CLERK, Role.LEAD, Role.BOARD}
     return user.is_superuser or any(roles & readers for roles in roles_by_strategy(user).values())
+
+
+def can_manage_people(user, strategy: Strategy | int) -> bool:
+    """"People and roles": invite, change roles, remove. The strategy's leads and superusers."""
+    return has_role(user, strategy, Role.LEAD)
+
+
+def person_strategy_ids(person) -> set[int]:
+    """Every strategy a person is in: a role, or a deliverable they own or contribute to."""
+    ids = set(Membership.objects.filter(user=person).values_list("strategy_id", flat=True))
+    ids |= set(Deliverable.objects.filter(Q(owner=person) | Q(contributors=person)).values_list("strategy_id", flat=True))
+    return ids
+
+
+def can_deactivate_person(user, person) -> bool:
+    """Switching an account off reaches every strategy the person is in: superusers, or a lead of each of them."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    if person.is_superuser or person.pk == user.pk:
+        return False
+    strategy_ids = person_strategy_ids(person)
+    return bool(strategy_ids) and all(can_manage_people(user, strategy_id) for strategy_id in strategy_ids)

@@ -37,7 +37,11 @@ def strategy_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "aims/strategy_detail.html",
-        {"strategy": strategy, "can_edit_council_details": can_edit_council_details},
+        {
+            "strategy": strategy,
+            "can_edit_council_details": can_edit_council_details,
+            "can_manage_people": rules.can_manage_people(request.user, strategy),
+        },
     )
 
 
