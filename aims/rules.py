@@ -124,14 +124,15 @@ def is_report_reader_anywhere(user) -> bool:
 
 
 def can_manage_people(user, strategy: Strategy | int) -> bool:
-    """"People and roles": invite, change roles, remove. The strategy's leads and superusers."""
+    """ "People and roles": invite, change roles, remove. The strategy's leads and superusers."""
     return has_role(user, strategy, Role.LEAD)
 
 
 def person_strategy_ids(person) -> set[int]:
     """Every strategy a person is in: a role, or a deliverable they own or contribute to."""
     ids = set(Membership.objects.filter(user=person).values_list("strategy_id", flat=True))
-    ids |= set(Deliverable.objects.filter(Q(owner=person) | Q(contributors=person)).values_list("strategy_id", flat=True))
+    work = Deliverable.objects.filter(Q(owner=person) | Q(contributors=person))
+    ids |= set(work.values_list("strategy_id", flat=True))
     return ids
 
 

@@ -23,8 +23,10 @@ class PersonRoles:
 def people_with_roles(*, strategy: Strategy) -> list[PersonRoles]:
     """Everyone with a role in the strategy, by name, with their roles: one query."""
     rows: dict[int, PersonRoles] = {}
-    memberships = Membership.objects.filter(strategy=strategy).select_related("user").order_by(
-        "user__last_name", "user__first_name", "user__username"
+    memberships = (
+        Membership.objects.filter(strategy=strategy)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__username")
     )
     held: dict[int, set[str]] = {}
     for membership in memberships:

@@ -1,4 +1,4 @@
-""""People and roles" of a strategy, for its leads and superusers; and "Set your password" from an invitation."""
+""" "People and roles" of a strategy, for its leads and superusers; and "Set your password" from an invitation."""
 
 from django.conf import settings
 from django.contrib import messages
