@@ -46,7 +46,7 @@ def people_list(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def invite(request: HttpRequest, slug: str) -> HttpResponse:
     strategy = _strategy(request, slug)
-    form = InviteForm(request.POST or None)
+    form = InviteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.person_invite(
@@ -79,7 +79,7 @@ def roles_change(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     strategy = _strategy(request, slug)
     person = _member(strategy, pk)
     initial = {"roles": selectors.person_roles(strategy=strategy, person=person)}
-    form = RolesForm(request.POST or None, initial=initial, person=person)
+    form = RolesForm(request.POST if request.method == "POST" else None, initial=initial, person=person)
     if request.method == "POST" and form.is_valid():
         try:
             services.roles_change(strategy=strategy, person=person, roles=form.cleaned_data["roles"], by=request.user)
@@ -120,7 +120,7 @@ def person_deactivate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if not rules.can_deactivate_person(request.user, person):
         raise PermissionDenied
     officers = selectors.strategy_officers(strategy=strategy, exclude=person)
-    form = DeactivateForm(request.POST or None, officers=officers)
+    form = DeactivateForm(request.POST if request.method == "POST" else None, officers=officers)
     if request.method == "POST" and form.is_valid():
         try:
             services.person_deactivate(person=person, reassign_to=form.cleaned_data["reassign_to"], by=request.user)
