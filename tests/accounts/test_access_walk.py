@@ -127,7 +127,12 @@ def world(strategy, open_period, theme, officer, other_officer, board_member, cl
         **{name: [strategy.slug] for name in ("people:people_list", "people:invite")},
         **{
             name: [strategy.slug, officer.pk]
-            for name in ("people:invite_sent", "people:roles_change", "people:person_remove", "people:person_deactivate")
+            for name in (
+                "people:invite_sent",
+                "people:roles_change",
+                "people:person_remove",
+                "people:person_deactivate",
+            )
         },
     }
     return people, args

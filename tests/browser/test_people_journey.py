@@ -24,7 +24,9 @@ def test_lead_invites_an_officer_who_sets_a_password_and_signs_in(page, live_ser
     page.get_by_role("link", name="People and roles").click()
     after_action(page, "people-list")
     expect(page.get_by_role("heading", level=1)).to_have_text("People and roles")
-    expect(page.get_by_role("region", name=f"People with a role in {strategy.title}")).to_contain_text("Never signed in")
+    expect(page.get_by_role("region", name=f"People with a role in {strategy.title}")).to_contain_text(
+        "Never signed in"
+    )
 
     page.get_by_role("button", name="Invite a person").click()
     after_action(page, "people-invite")

@@ -59,7 +59,9 @@ def test_invite_needs_a_role(strategy, lead):
 
 def test_the_link_works_once(client, strategy, lead, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.person_invite(strategy=strategy, full_name="Ann Lee", email="ann@example.com", roles=["officer"], by=lead)
+        services.person_invite(
+            strategy=strategy, full_name="Ann Lee", email="ann@example.com", roles=["officer"], by=lead
+        )
     link = _link(mail.outbox[0])
     page = client.get(link, follow=True)
     assert b"Set your password" in page.content
@@ -76,7 +78,9 @@ def test_the_link_works_once(client, strategy, lead, django_capture_on_commit_ca
 
 def test_the_link_expires(client, strategy, lead, settings, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.person_invite(strategy=strategy, full_name="Ann Lee", email="ann@example.com", roles=["officer"], by=lead)
+        services.person_invite(
+            strategy=strategy, full_name="Ann Lee", email="ann@example.com", roles=["officer"], by=lead
+        )
     person = User.objects.get(email="ann@example.com")
     token = _link(mail.outbox[0]).rstrip("/").rsplit("/", 1)[1]
     assert invitation_token.check_token(person, token)
