@@ -141,7 +141,8 @@ def person_remove(*, strategy: Strategy, person: User, by: User) -> None:
     _set_roles(strategy=strategy, person=person, roles=(), by=by)
     for deliverable in Deliverable.objects.filter(strategy=strategy, contributors=person):
         deliverable.contributors.remove(person)
-        freshness.mark(strategies=[strategy.pk], deliverables=[deliverable.pk])
+        # The removed contributor is named: the deliverable's mark reaches only the people still on it.
+        freshness.mark(strategies=[strategy.pk], deliverables=[deliverable.pk], people=[person.pk])
 
 
 @freshness.atomic
