@@ -124,25 +124,33 @@ def is_report_reader_anywhere(user) -> bool:
 
 
 def can_manage_people(user, strategy: Strategy | int) -> bool:
-    """ "People and roles": invite, change roles, remove. The strategy's leads and superusers."""
+    """Who may use People and roles (invite, change roles, remove): the strategy's leads and superusers."""
     return has_role(user, strategy, Role.LEAD)
 
 
-def person_strategy_ids(person) -> set[int]:
-    """Every strategy a person is in: a role, or a deliverable they own or contribute to."""
-    ids = set(Membership.objects.filter(user=person).values_list("strategy_id", flat=True))
-    work = Deliverable.objects.filter(Q(owner=person) | Q(contributors=person))
-    ids |= set(work.values_list("strategy_id", flat=True))
-    return ids
+def deactivatable_people(user, people) -> set[int]:
+    """Which of these people the user may deactivate. Switching an account off reaches every strategy the person
+    is in (a role, or a deliverable they own or contribute to): superusers, or a lead of each of them; never
+    themselves or a superuser. Three queries however many people."""
+    if not user.is_authenticated:
+        return set()
+    people = list(people)
+    if user.is_superuser:
+        return {person.pk for person in people}
+    ids = [person.pk for person in people if not person.is_superuser and person.pk != user.pk]
+    led = {strategy_id for strategy_id, roles in roles_by_strategy(user).items() if Role.LEAD in roles}
+    strategies: dict[int, set[int]] = {}
+    rows = [
+        Membership.objects.filter(user_id__in=ids).order_by().values_list("user_id", "strategy_id"),
+        Deliverable.objects.filter(owner_id__in=ids).order_by().values_list("owner_id", "strategy_id"),
+        Deliverable.contributors.through.objects.filter(user_id__in=ids)
+        .order_by()
+        .values_list("user_id", "deliverable__strategy_id"),
+    ]
+    for person_id, strategy_id in (row for query in rows for row in query):
+        strategies.setdefault(person_id, set()).add(strategy_id)
+    return {pk for pk in ids if strategies.get(pk) and strategies[pk] <= led}
 
 
 def can_deactivate_person(user, person) -> bool:
-    """Switching an account off reaches every strategy the person is in: superusers, or a lead of each of them."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    if person.is_superuser or person.pk == user.pk:
-        return False
-    strategy_ids = person_strategy_ids(person)
-    return bool(strategy_ids) and all(can_manage_people(user, strategy_id) for strategy_id in strategy_ids)
+    return person.pk in deactivatable_people(user, [person])

@@ -1,4 +1,4 @@
-""" "People and roles" of a strategy, for its leads and superusers; and "Set your password" from an invitation."""
+"""The People and roles pages of a strategy, for its leads and superusers; and "Set your password" from an invitation."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -35,9 +35,11 @@ def _member(strategy: Strategy, pk: int) -> User:
 @login_required
 def people_list(request: HttpRequest, slug: str) -> HttpResponse:
     strategy = _strategy(request, slug)
+    people = selectors.people_with_roles(strategy=strategy)
     context = {
         "strategy": strategy,
-        "people": selectors.people_with_roles(strategy=strategy),
+        "people": people,
+        "deactivatable": rules.deactivatable_people(request.user, [row.person for row in people]),
         "changes": selectors.recent_role_changes(strategy=strategy),
     }
     return render(request, "people/people_list.html", context)

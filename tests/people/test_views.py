@@ -37,6 +37,7 @@ def test_people_page_lists_roles_and_last_sign_in(client, strategy, lead, office
     assert officer.display_name in page and "Never signed in" in page
     assert "Change roles" in page and "Remove from strategy" in page and "Invite a person" in page
     assert "Recent changes to people and roles" in page
+    assert page.count(">Deactivate<") == 1  # the officer; not the lead themself
 
 
 def test_strategy_page_links_people_for_leads_only(client, strategy, lead, officer):
@@ -129,3 +130,12 @@ def test_deactivate_refused_when_they_are_in_a_strategy_the_lead_does_not_lead(
     admin = factories.UserFactory(username="admin", is_superuser=True, is_staff=True)
     client.force_login(admin)
     assert client.get(_url("person_deactivate", strategy, officer)).status_code == 200
+
+
+def test_history_names_the_lead_who_deactivated(client, strategy, lead, officer, other_officer):
+    client.force_login(lead)
+    client.post(_url("person_deactivate", strategy, officer), {"reassign_to": other_officer.pk})
+    page = client.get(_url("people_list", strategy)).content.decode()
+    assert f"Took the Officer role from {officer.display_name}" in page
+    row = Membership.history.filter(user_id=officer.pk, history_type="-").get()
+    assert row.history_user == lead
