@@ -1,4 +1,4 @@
-"""The People and roles pages of a strategy, for its leads and superusers; and "Set your password" from an invitation."""
+"""The People and roles pages of a strategy, for its leads and superusers; "Set your password" from an invitation."""
 
 from django.conf import settings
 from django.contrib import messages
