@@ -35,7 +35,9 @@ def test_people_page_lists_roles_and_last_sign_in(client, strategy, lead, office
     page = client.get(_url("people_list", strategy)).content.decode()
     assert 'class="app-table-scroll" role="region"' in page
     assert officer.display_name in page and "Never signed in" in page
-    assert "Change roles" in page and "Remove from strategy" in page and "Invite a person" in page
+    assert "Change roles" in page and "Invite a person" in page
+    # Seen as "Remove from strategy"; heard as "Remove <name> from strategy".
+    assert f'Remove<span class="govuk-visually-hidden"> {officer.display_name}</span> from strategy' in page
     assert "Recent changes to people and roles" in page
     assert page.count(">Deactivate<") == 1  # the officer; not the lead themself
 
