@@ -99,6 +99,10 @@ def person_invite(*, strategy: Strategy, full_name: str, email: str, roles: Iter
     elif not person.is_active:
         raise DomainError(f"{person} has an account that is switched off. Ask an administrator to switch it on.")
     current = set(Membership.objects.filter(strategy=strategy, user=person).values_list("role", flat=True))
+    if not created and roles <= current:
+        raise DomainError(
+            f"{person} already has {'this role' if len(roles) == 1 else 'these roles'} in {strategy.title}."
+        )
     added, _ = _set_roles(strategy=strategy, person=person, roles=current | roles, by=by)
     context = {"person": person, "strategy": strategy, "roles": _role_labels(added or roles), "by": by}
     if created or not person.has_usable_password():

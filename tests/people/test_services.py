@@ -143,3 +143,20 @@ def test_deactivate_hands_over(strategy, lead, officer, other_officer, deliverab
     officer.refresh_from_db()
     assert deliverable.owner == other_officer and not officer.is_active
     assert _roles(strategy, officer) == set()
+
+
+def test_inviting_someone_for_roles_they_hold_is_refused(strategy, lead, officer):
+    with pytest.raises(DomainError, match="already has this role"):
+        services.person_invite(strategy=strategy, full_name="X", email=officer.email, roles=[Role.OFFICER], by=lead)
+
+
+def test_inviting_again_before_the_password_is_set_sends_a_new_link(strategy, lead, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.person_invite(
+            strategy=strategy, full_name="Ann Lee", email="ann@example.com", roles=["officer"], by=lead
+        )
+        services.person_invite(
+            strategy=strategy, full_name="Ann Lee", email="ANN@example.com", roles=["board"], by=lead
+        )
+    assert User.objects.filter(email__iexact="ann@example.com").count() == 1
+    assert len(mail.outbox) == 2 and all("/invitation/" in message.body for message in mail.outbox)
