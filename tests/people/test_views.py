@@ -141,3 +141,10 @@ def test_history_names_the_lead_who_deactivated(client, strategy, lead, officer,
     assert f"Took the Officer role from {officer.display_name}" in page
     row = Membership.history.filter(user_id=officer.pk, history_type="-").get()
     assert row.history_user == lead
+
+
+def test_invite_refusal_is_shown_in_the_error_summary(client, strategy, lead, officer):
+    client.force_login(lead)
+    data = {"full_name": "Someone", "email": officer.email.upper(), "roles": ["officer"]}
+    page = client.post(_url("invite", strategy), data).content.decode()
+    assert "There is a problem" in page and "already has this role" in page
