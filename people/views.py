@@ -143,6 +143,11 @@ class SetPasswordView(PasswordResetConfirmView):
     template_name = "people/set_password.html"
     success_url = reverse_lazy("login")
 
+    def get_user(self, uidb64):
+        # A deactivated account's invitation is spent: it could set a password, but never sign in with it.
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
+
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "days": settings.INVITATION_TIMEOUT // 86400}
 

@@ -160,3 +160,14 @@ def test_inviting_again_before_the_password_is_set_sends_a_new_link(strategy, le
         )
     assert User.objects.filter(email__iexact="ann@example.com").count() == 1
     assert len(mail.outbox) == 2 and all("/invitation/" in message.body for message in mail.outbox)
+
+
+def test_a_deactivated_persons_invitation_no_longer_works(
+    client, strategy, lead, other_officer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.person_invite(
+            strategy=strategy, full_name="Ann Lee", email="ann@example.com", roles=["officer"], by=lead
+        )
+    services.person_deactivate(person=User.objects.get(email="ann@example.com"), reassign_to=other_officer, by=lead)
+    assert b"This link has expired or has already been used" in client.get(_link(mail.outbox[0]), follow=True).content
