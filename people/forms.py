@@ -8,12 +8,15 @@ from crispy_forms_gds.layout import Field, Fluid, Layout, Size
 from django import forms
 
 from accounts.models import Role
+from people.selectors import ROLE_LABELS
 
 ROLE_CHOICES = (
-    Choice(Role.OFFICER, "Officer", hint="Owns or contributes to deliverables and records their progress."),
-    Choice(Role.BOARD, "Digital Board member", hint="Reviews progress updates: accepts them or sends them back."),
-    Choice(Role.CLERK, "Committee clerk", hint="Produces and issues the committee progress reports."),
-    Choice(Role.LEAD, "Strategy lead", hint="Sets up the strategy and manages its people and roles."),
+    Choice(
+        Role.OFFICER, ROLE_LABELS[Role.OFFICER], hint="Owns or contributes to deliverables and records their progress."
+    ),
+    Choice(Role.BOARD, ROLE_LABELS[Role.BOARD], hint="Reviews progress updates: accepts them or sends them back."),
+    Choice(Role.CLERK, ROLE_LABELS[Role.CLERK], hint="Produces and issues the committee progress reports."),
+    Choice(Role.LEAD, ROLE_LABELS[Role.LEAD], hint="Sets up the strategy and manages its people and roles."),
 )
 SELECT_A_ROLE = "Select at least one role"
 

@@ -8,16 +8,19 @@ from accounts.models import Membership, Role, User
 from aims.models import Strategy
 
 ROLE_ORDER = [Role.OFFICER, Role.BOARD, Role.CLERK, Role.LEAD]
+# The words the People and roles pages use for each role (the invite form's checkboxes too).
+ROLE_LABELS = {
+    Role.OFFICER: "Officer",
+    Role.BOARD: "Digital Board member",
+    Role.CLERK: "Committee clerk",
+    Role.LEAD: "Strategy lead",
+}
 
 
 @dataclass
 class PersonRoles:
     person: User
     roles: list[str] = field(default_factory=list)  # role labels, in ROLE_ORDER
-
-    @property
-    def role_keys(self) -> list[str]:
-        return [role.value for role in ROLE_ORDER if role.label in self.roles]
 
 
 def people_with_roles(*, strategy: Strategy) -> list[PersonRoles]:
@@ -33,7 +36,7 @@ def people_with_roles(*, strategy: Strategy) -> list[PersonRoles]:
         rows.setdefault(membership.user_id, PersonRoles(person=membership.user))
         held.setdefault(membership.user_id, set()).add(membership.role)
     for user_id, row in rows.items():
-        row.roles = [role.label for role in ROLE_ORDER if role in held[user_id]]
+        row.roles = [ROLE_LABELS[role] for role in ROLE_ORDER if role in held[user_id]]
     return list(rows.values())
 
 
@@ -69,7 +72,7 @@ def recent_role_changes(*, strategy: Strategy, limit: int = 20) -> list[RoleChan
     changes = []
     for row in history:
         person = row.user.display_name if row.user else "A person no longer in the portal"
-        role = Role(row.role).label
+        role = ROLE_LABELS[Role(row.role)]
         verb = {"+": "Gave {person} the {role} role", "-": "Took the {role} role from {person}"}.get(
             row.history_type, "Changed the {role} role of {person}"
         )

@@ -20,6 +20,7 @@ from aims.models import Deliverable, Strategy
 from core import freshness
 from core.errors import DomainError
 from core.notifications import absolute_url, notify
+from people.selectors import ROLE_LABELS
 from people.tokens import invitation_token
 
 LAST_LEAD = "{strategy} would be left without a strategy lead. Give someone else the Strategy lead role first."
@@ -81,7 +82,7 @@ def _set_roles(*, strategy: Strategy, person: User, roles: Iterable[str], by: Us
 
 
 def _role_labels(roles: Iterable[str]) -> list[str]:
-    return [Role(role).label for role in Role.values if role in set(roles)]
+    return [label for role, label in ROLE_LABELS.items() if role in set(roles)]
 
 
 @freshness.atomic

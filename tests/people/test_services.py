@@ -100,7 +100,7 @@ def test_roles_change_and_history(strategy, lead, officer):
     assert _roles(strategy, officer) == {Role.BOARD}
     whats = [change.what for change in selectors.recent_role_changes(strategy=strategy)]
     name = officer.display_name
-    assert f"Gave {name} the Board member role" in whats and f"Took the Officer role from {name}" in whats
+    assert f"Gave {name} the Digital Board member role" in whats and f"Took the Officer role from {name}" in whats
     assert {change.by for change in selectors.recent_role_changes(strategy=strategy)[:2]} == {str(lead)}
 
 
