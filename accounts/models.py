@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 NAME_FIELDS = ("first_name", "last_name", "username")  # how a person is named on pages: a change is a rename
 
@@ -51,6 +52,7 @@ class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     strategy = models.ForeignKey("aims.Strategy", on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
+    history = HistoricalRecords()  # who gave or took away which role, and when ("Recent changes to people and roles")
 
     class Meta:
         ordering = ["strategy", "role", "user"]

@@ -121,3 +121,36 @@ def is_report_reader_anywhere(user) -> bool:
         return False
     readers = {Role.CLERK, Role.LEAD, Role.BOARD}
     return user.is_superuser or any(roles & readers for roles in roles_by_strategy(user).values())
+
+
+def can_manage_people(user, strategy: Strategy | int) -> bool:
+    """Who may use People and roles (invite, change roles, remove): the strategy's leads and superusers."""
+    return has_role(user, strategy, Role.LEAD)
+
+
+def deactivatable_people(user, people) -> set[int]:
+    """Which of these people the user may deactivate. Switching an account off reaches every strategy the person
+    is in (a role, or a deliverable they own or contribute to): superusers, or a lead of each of them; never
+    themselves or a superuser. Three queries however many people."""
+    if not user.is_authenticated:
+        return set()
+    people = list(people)
+    if user.is_superuser:
+        return {person.pk for person in people}
+    ids = [person.pk for person in people if not person.is_superuser and person.pk != user.pk]
+    led = {strategy_id for strategy_id, roles in roles_by_strategy(user).items() if Role.LEAD in roles}
+    strategies: dict[int, set[int]] = {}
+    rows = [
+        Membership.objects.filter(user_id__in=ids).order_by().values_list("user_id", "strategy_id"),
+        Deliverable.objects.filter(owner_id__in=ids).order_by().values_list("owner_id", "strategy_id"),
+        Deliverable.contributors.through.objects.filter(user_id__in=ids)
+        .order_by()
+        .values_list("user_id", "deliverable__strategy_id"),
+    ]
+    for person_id, strategy_id in (row for query in rows for row in query):
+        strategies.setdefault(person_id, set()).add(strategy_id)
+    return {pk for pk in ids if strategies.get(pk) and strategies[pk] <= led}
+
+
+def can_deactivate_person(user, person) -> bool:
+    return person.pk in deactivatable_people(user, [person])

@@ -41,6 +41,7 @@ def strategy_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "strategy": strategy,
             "can_edit_council_details": can_edit_council_details,
             "can_manage_strategy": rules.can_manage_strategy(request.user, strategy),
+            "can_manage_people": rules.can_manage_people(request.user, strategy),
         },
     )
 

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "accounts",
     "principles",
     "aims",
+    "people",
     "reports",
     "operations",
 ]
@@ -108,6 +109,8 @@ SIGN_IN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_ADDRESS_FAILURE_LIMI
 SIGN_IN_USERNAME_SLOWDOWN_AFTER = int(os.environ.get("SIGN_IN_USERNAME_SLOWDOWN_AFTER", "10"))
 SIGN_IN_USERNAME_MAX_WAIT_SECONDS = int(os.environ.get("SIGN_IN_USERNAME_MAX_WAIT_SECONDS", "60"))
 # Password-reset emails.
+# How long the link in an invitation to the portal works (people/tokens.py), in seconds: 7 days by default.
+INVITATION_TIMEOUT = int(os.environ.get("INVITATION_TIMEOUT", str(7 * 24 * 60 * 60)))
 PASSWORD_RESET_PER_EMAIL_PER_HOUR = int(os.environ.get("PASSWORD_RESET_PER_EMAIL_PER_HOUR", "3"))
 PASSWORD_RESET_PER_ADDRESS_PER_HOUR = int(os.environ.get("PASSWORD_RESET_PER_ADDRESS_PER_HOUR", "10"))
 

@@ -34,6 +34,7 @@ urlpatterns = [
     path("session/keep-alive/", portal_views.session_keep_alive, name="session_keep_alive"),
     path("", include("aims.urls")),
     path("", include("reports.urls")),
+    path("", include("people.urls")),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
 ]

@@ -14,7 +14,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 PUBLIC = {"login", "password_reset", "password_reset_done", "password_reset_complete", "accessibility", "health",
-          "password_reset_confirm", "privacy", "cookies"}  # fmt: skip
+          "password_reset_confirm", "privacy", "cookies", "people:set_password"}  # fmt: skip
 EVERYONE = {"owner", "other_officer", "board", "clerk", "lead", "outsider"}
 MEMBERS = {"owner", "other_officer", "board", "clerk", "lead"}
 READERS = {"board", "clerk", "lead"}
@@ -50,6 +50,13 @@ ACCESS = {
     "aims:spreadsheet_upload": ("get", {"lead"}),
     "aims:spreadsheet_check": ("get", {"lead"}),  # and only for the lead who uploaded it
     "session_keep_alive": ("post", EVERYONE),
+    # People and roles: the strategy's leads (the outsider leads another strategy) and superusers.
+    "people:people_list": ("get", {"lead"}),
+    "people:invite": ("get", {"lead"}),
+    "people:invite_sent": ("get", {"lead"}),
+    "people:roles_change": ("get", {"lead"}),
+    "people:person_remove": ("get", {"lead"}),
+    "people:person_deactivate": ("get", {"lead"}),
 }
 
 
@@ -126,6 +133,16 @@ def world(strategy, open_period, theme, officer, other_officer, board_member, cl
         "aims:spreadsheet_download": [strategy.slug],
         "aims:spreadsheet_upload": [strategy.slug],
         "aims:spreadsheet_check": [strategy.slug, spreadsheet_token],
+        **{name: [strategy.slug] for name in ("people:people_list", "people:invite")},
+        **{
+            name: [strategy.slug, officer.pk]
+            for name in (
+                "people:invite_sent",
+                "people:roles_change",
+                "people:person_remove",
+                "people:person_deactivate",
+            )
+        },
     }
     return people, args
 
@@ -153,10 +170,11 @@ def test_access(client, world, name, django_capture_on_commit_callbacks):
 
 
 def test_public_pages(client):
-    for name in PUBLIC - {"password_reset_confirm"}:
+    for name in PUBLIC - {"password_reset_confirm", "people:set_password"}:
         assert client.get(reverse(name)).status_code == 200, name
-    response = client.get(reverse("password_reset_confirm", args=["abc", "bad-token"]))
-    assert response.status_code == 200
+    for name in ("password_reset_confirm", "people:set_password"):
+        response = client.get(reverse(name, args=["abc", "bad-token"]))
+        assert response.status_code == 200
     response = client.post(reverse("logout"))
     assert response.status_code == 302 and response["Location"] == reverse("login")
 
