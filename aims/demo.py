@@ -113,7 +113,7 @@ DEMO_LOGINS = [
         "Digital Strategy Manager",
         "Transformation and Programme Office",
         "01632 960 404",
-        "Strategy lead: produces reports and reads dashboards for all three strategies (no set-up screens yet)",
+        "Strategy lead: people and roles, spreadsheets, council details and reports for all three strategies",
     ),
     DemoPerson(
         "admin",
