@@ -9,6 +9,7 @@ address.", and a link hint saying "Starts with https://" while its error allowed
 import datetime as dt
 import re
 from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -132,3 +133,16 @@ def test_chart_text_alternatives_and_labels_use_thousands_separators():
     )
     assert "21,450" in svg and "1,200" in svg and "22,653 deliverables" in svg
     assert "21450" not in svg
+
+
+def test_no_template_formats_a_time_itself():
+    """Django's "a" gives "p.m."; every time goes through govuk_time / govuk_datetime ("5:25pm"). Found again on
+    the People and roles page after the first fix, so every template is checked."""
+    own_time_format = re.compile(r'\|(date|time):"[^"]*[aAP][^"]*"')
+    offenders = [
+        f"{path}:{number}"
+        for path in sorted(Path("templates").rglob("*.html"))
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if own_time_format.search(line)
+    ]
+    assert not offenders, offenders
