@@ -58,8 +58,13 @@ INSTALLED_APPS = [
     "accounts",
     "principles",
     "aims",
+    "indicators",
     "people",
+    "sso",
+    "strategy_setup",
     "reports",
+    "public",
+    "api",
     "operations",
 ]
 

@@ -35,6 +35,11 @@ urlpatterns = [
     path("", include("aims.urls")),
     path("", include("reports.urls")),
     path("", include("people.urls")),
+    path("", include("strategy_setup.urls")),
+    path("", include("indicators.urls")),
+    path("", include("sso.urls")),
+    path("public/", include("public.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
 ]
