@@ -81,6 +81,11 @@ class Strategy(models.Model):
     adopted_on = models.DateField(null=True, blank=True)
     adopted_by = models.CharField("adopted by (committee)", max_length=200, blank=True)
     is_published = models.BooleanField("published to the public", default=False)
+    public_shows_names = models.BooleanField(
+        "show officers' names on the public pages",
+        default=False,
+        help_text="Off: residents see each deliverable's lead service, not the officer who owns it.",
+    )
     aim_label = models.CharField("word for an aim", max_length=50, default="Aim")
     aim_label_plural = models.CharField("word for aims", max_length=50, default="Aims")
     theme_label = models.CharField("word for a theme", max_length=50, default="Theme")

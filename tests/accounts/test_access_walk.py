@@ -15,6 +15,9 @@ pytestmark = pytest.mark.django_db
 
 PUBLIC = {"login", "password_reset", "password_reset_done", "password_reset_complete", "accessibility", "health",
           "password_reset_confirm", "privacy", "cookies", "people:set_password"}  # fmt: skip
+# Anyone, signed in or not, for a published strategy; not found for an unpublished one (test_published_pages).
+PUBLISHED = {"public:index", "public:strategy", "public:deliverable", "public:report_download", "public:open_data",
+             "public:data_all", "public:data_period", "public:schema", "public:json_schema"}  # fmt: skip
 EVERYONE = {"owner", "other_officer", "board", "clerk", "lead", "outsider"}
 MEMBERS = {"owner", "other_officer", "board", "clerk", "lead"}
 READERS = {"board", "clerk", "lead"}
@@ -80,7 +83,7 @@ SIGN_OUT = {"logout"}  # POST only, harmless for anyone: it ends the session and
 
 
 def test_every_url_is_classified():
-    assert portal_url_names() - PUBLIC - SIGN_OUT == set(ACCESS)
+    assert portal_url_names() - PUBLIC - PUBLISHED - SIGN_OUT == set(ACCESS)
 
 
 @pytest.fixture
@@ -214,3 +217,49 @@ def test_nobody_reviews_their_own_update(client, strategy, open_period, theme, b
     assert response.status_code == 302
     update.refresh_from_db()
     assert update.state == "accepted" and update.reviewer == colleague
+
+
+def _published_args(strategy, closed, deliverable, version) -> dict:
+    return {
+        "public:index": [],
+        "public:schema": [],
+        "public:json_schema": [],
+        "public:strategy": [strategy.slug],
+        "public:open_data": [strategy.slug],
+        "public:data_all": [strategy.slug, "csv"],
+        "public:data_period": [strategy.slug, closed.pk, "json"],
+        "public:deliverable": [strategy.slug, deliverable.pk],
+        "public:report_download": [strategy.slug, version.pk],
+    }
+
+
+@pytest.mark.parametrize("who", ["anonymous", "outsider"])
+def test_published_pages(client, strategy, theme, officer, clerk, outsider, who):
+    """Every public page answers anyone while the strategy is published, and 404 (never 403) once it is not."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from reports.models import ProgressReport
+
+    closed = factories.PeriodFactory(strategy=strategy, status="closed")
+    deliverable = factories.DeliverableFactory(strategy=strategy, theme=theme, owner=officer)
+    report = ProgressReport.objects.create(strategy=strategy, period=closed, committee="Cabinet", title="Progress",
+                                           meeting_date=dt.date(2027, 5, 1), report_of="Director", created_by=clerk,
+                                           executive_summary="-", recommendations="-", reasons="-")  # fmt: skip
+    version = ReportVersion.objects.create(report=report, number=1, requested_by=clerk, status="ready",
+                                           issued_at=timezone.now(), issued_by=clerk)  # fmt: skip
+    version.pdf.save("r.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    if who == "outsider":
+        client.force_login(outsider)
+    args = _published_args(strategy, closed, deliverable, version)
+    assert set(args) == PUBLISHED
+    strategy.is_published = True
+    strategy.save()
+    for name, values in args.items():
+        assert client.get(reverse(name, args=values)).status_code == 200, name
+    strategy.is_published = False
+    strategy.data_version += 1
+    strategy.save()
+    for name, values in args.items():
+        expected = 200 if name in {"public:index", "public:schema", "public:json_schema"} else 404
+        assert client.get(reverse(name, args=values)).status_code == expected, name
