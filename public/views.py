@@ -138,9 +138,7 @@ def data_period(request: HttpRequest, slug: str, period_pk: int, fmt: str) -> Ht
 
 @require_safe
 def schema_page(request: HttpRequest) -> HttpResponse:
-    return _public(
-        render(request, "public/schema.html", {"columns": open_data.COLUMNS, "licence": open_data.LICENCE})
-    )
+    return _public(render(request, "public/schema.html", {"columns": open_data.COLUMNS, "licence": open_data.LICENCE}))
 
 
 @require_safe
@@ -150,4 +148,3 @@ def json_schema(request: HttpRequest) -> JsonResponse:
     response["Content-Type"] = "application/schema+json"
     response["Access-Control-Allow-Origin"] = "*"
     return _public(response)
-

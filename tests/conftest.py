@@ -62,6 +62,10 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+# A published strategy with updates in every state (tests/public/ and the public browser journey).
+from tests.public.published import published  # noqa: E402, F401
+
+
 @pytest.fixture
 def strategy(db):
     return factories.StrategyFactory()

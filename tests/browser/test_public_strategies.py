@@ -8,12 +8,12 @@ import json
 import pytest
 
 from tests.browser.helpers import after_action, visit
-from tests.public.published import ACCEPTED, SECRETS, published  # noqa: F401 - fixture
+from tests.public.published import ACCEPTED, SECRETS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_resident_reads_a_published_strategy_and_downloads_its_open_data(page, live_server, published):  # noqa: F811
+def test_a_resident_reads_a_published_strategy_and_downloads_its_open_data(page, live_server, published):
     visit(page, "/accessibility/", "accessibility-from-footer")
     page.get_by_role("link", name="Published strategies").click()
     after_action(page, "public-index")
@@ -29,11 +29,11 @@ def test_a_resident_reads_a_published_strategy_and_downloads_its_open_data(page,
     after_action(page, "public-open-data")
     with page.expect_download() as download:
         page.get_by_role("link", name="All periods (CSV)").click()
-    rows = list(csv.DictReader(io.StringIO(open(download.value.path(), encoding="utf-8").read())))
+    rows = list(csv.DictReader(io.StringIO(download.value.path().read_text(encoding="utf-8"))))
     assert [r["reference"] for r in rows] == ["DF-01", "DF-02", "DF-03", "DF-04"]
     with page.expect_download() as download:
         page.get_by_role("link", name="All periods (JSON)").click()
-    document = json.loads(open(download.value.path(), encoding="utf-8").read())
+    document = json.loads(download.value.path().read_text(encoding="utf-8"))
     assert document["licence"]["name"] == "Open Government Licence v3.0"
     page.get_by_role("link", name="About the open data").click()
     after_action(page, "public-schema")

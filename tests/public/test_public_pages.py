@@ -11,12 +11,11 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
-from aims.models import RAG, ProgressUpdate, ReportingPeriod
+from aims.models import ProgressUpdate
 from public import open_data
 from reports.models import ProgressReport, ReportVersion
 from tests import factories
-
-from tests.public.published import ACCEPTED, OPEN_PERIOD_ACCEPTED, SECRETS, published  # noqa: F401 - fixture
+from tests.public.published import ACCEPTED, OPEN_PERIOD_ACCEPTED, SECRETS
 
 
 def _public_outputs(client, published) -> dict[str, str]:
