@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from aims import rag
+from aims import exempt, rag
 from aims.business_rules import UPDATE_ANSWER_RULES, PercentInRange
 from aims.evidence_files import ALLOWED_DESCRIPTION, EvidenceFileError, check_evidence_file
 from aims.models import Milestone
@@ -220,6 +220,21 @@ class ProgressUpdateForm(forms.Form):
     milestones_completed = forms.MultipleChoiceField(
         label="Milestones completed", widget=forms.CheckboxSelectMultiple, required=False
     )
+    exempt_fields = forms.MultipleChoiceField(
+        label="Which parts hold exempt information?",
+        help_text="Only if they hold information the public may not see, such as a named person or a contract's "
+        "terms. The public version of the report and the public pages will say the part is exempt instead.",
+        choices=list(exempt.UPDATE_FIELDS.items()),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    exempt_paragraph = forms.TypedChoiceField(
+        label="Paragraph of Schedule 12A that applies",
+        choices=[("", "Choose a paragraph"), *exempt.Paragraph.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
     evidence_files = MultipleFileField(
         label="Upload evidence",
         help_text=f"You can choose several files at once. {ALLOWED_DESCRIPTION}.",  # and the size limit: __init__
@@ -292,6 +307,14 @@ class ProgressUpdateForm(forms.Form):
         ]
         if "milestones_completed" in self.fields:
             progress.append(MilestoneCheckboxes())
+        progress.append(
+            Fieldset(
+                Field.checkboxes("exempt_fields", small=True),
+                Field.select("exempt_paragraph"),
+                legend="Exempt information",
+                legend_size=Size.MEDIUM,
+            )
+        )
         return Layout(
             "version",
             *progress,
@@ -347,7 +370,15 @@ class ProgressUpdateForm(forms.Form):
             if field not in self.errors:  # an answer that is already wrong is not also called missing
                 self.add_error(field, message)
         self._clean_achieved_on(data)
+        self._clean_exempt(data)
         return data
+
+    def _clean_exempt(self, data: dict) -> None:
+        fields_marked, paragraph = data.get("exempt_fields"), data.get("exempt_paragraph")
+        if fields_marked and not paragraph:
+            self.add_error("exempt_paragraph", "Select the paragraph of Schedule 12A that makes these parts exempt")
+        elif paragraph and not fields_marked:
+            self.add_error("exempt_fields", "Select which parts hold exempt information, or choose no paragraph")
 
     def _clean_achieved_on(self, data: dict) -> None:
         """A ticked milestone needs a date, today or earlier and not before the strategy started; the date of one
@@ -382,7 +413,9 @@ class ProgressUpdateForm(forms.Form):
     # What a valid form holds, as aims.recording takes it.
 
     def answers(self) -> ProgressAnswers:
-        return ProgressAnswers(**{name: self.cleaned_data[name] for name in UPDATE_FIELDS})
+        values = {name: self.cleaned_data.get(name) for name in UPDATE_FIELDS}
+        values["exempt_fields"] = tuple(values["exempt_fields"] or ())
+        return ProgressAnswers(**values)
 
     def staged_removed(self) -> list[int]:
         """The kept files the person ticked to remove (read from the data, so it works on an invalid form too)."""

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from aims import rag, update_states
+from aims import exempt, rag, update_states
 from aims.business_rules import (
     UPDATE_ANSWER_RULES,
     CompleteMeans100,
@@ -183,6 +183,13 @@ class Deliverable(models.Model):
     is_active = models.BooleanField(
         "active", default=True, help_text="Untick when a deliverable is withdrawn; its history is kept."
     )
+    exempt_paragraph = models.PositiveSmallIntegerField(
+        "exempt information",
+        choices=exempt.Paragraph.choices,
+        null=True,
+        blank=True,
+        help_text="The paragraph of Schedule 12A that makes the whole deliverable exempt; blank when it is public.",
+    )
     data_version = models.PositiveBigIntegerField(
         default=0,
         editable=False,
@@ -306,6 +313,12 @@ class ProgressUpdate(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1, help_text="Raised on every save; guards against lost edits.")
+    exempt_paragraph = models.PositiveSmallIntegerField(
+        "exempt information", choices=exempt.Paragraph.choices, null=True, blank=True
+    )
+    exempt_fields = models.JSONField(
+        default=list, blank=True, help_text="The text fields holding exempt information (aims.exempt.UPDATE_FIELDS)."
+    )
 
     history = HistoricalRecords(m2m_fields=[milestones_completed])
 
@@ -326,6 +339,14 @@ class ProgressUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.deliverable.reference} – {self.period}"
+
+    @property
+    def exempt_description(self) -> str:
+        """Which parts are exempt and why, in words: "" when nothing is."""
+        labels = [label for name, label in exempt.UPDATE_FIELDS.items() if name in (self.exempt_fields or [])]
+        if not (labels and self.exempt_paragraph):
+            return ""
+        return f"{', '.join(labels)}: exempt under paragraph {self.exempt_paragraph} of Part 1 of Schedule 12A"
 
     def clean(self) -> None:
         super().clean()

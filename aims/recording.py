@@ -100,6 +100,12 @@ def _new_files(evidence: services.EvidenceInput) -> list:
     return [(source, checked) for source, checked in evidence.files if not isinstance(source, StagedUpload)]
 
 
+def _shown(value) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(item) for item in value)
+    return "" if value is None else str(value)  # 0% is not blank
+
+
 def _differences(current: ProgressUpdate, mine: services.ProgressAnswers) -> list[tuple[str, object, object]]:
     rows = []
     for name in services.UPDATE_FIELDS:
@@ -107,7 +113,7 @@ def _differences(current: ProgressUpdate, mine: services.ProgressAnswers) -> lis
         theirs, yours = getattr(current, name), getattr(mine, name)
         if name == "rag_status":
             theirs, yours = current.get_rag_status_display(), dict(model_field.choices).get(yours, yours)
-        theirs, yours = ("" if value is None else str(value) for value in (theirs, yours))  # 0% is not blank
+        theirs, yours = (_shown(value) for value in (theirs, yours))
         if theirs != yours:
             rows.append((str(model_field.verbose_name).capitalize(), theirs, yours))
     return rows

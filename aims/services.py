@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, Role
+from aims import exempt
 from aims.business_rules import CompleteMeans100, RedNeedsCorrectiveAction, SubmittedHasStatusAndPercent
 from aims.models import Deliverable, Evidence, Milestone, ProgressUpdate, ReportingPeriod, StagedUpload, Strategy
 from aims.rules import can_record_progress, can_review, review_conflict
@@ -150,6 +151,9 @@ class ProgressAnswers:
     next_steps: str = ""
     risks_issues: str = ""
     corrective_action: str = ""
+    # Exempt information (aims.exempt): the paragraph of Schedule 12A, and which of the text fields it covers.
+    exempt_paragraph: int | None = None
+    exempt_fields: tuple[str, ...] = ()
 
 
 UPDATE_FIELDS = [f.name for f in fields(ProgressAnswers)]
@@ -247,12 +251,7 @@ def progress_update_save(
         current = ProgressUpdate.objects.select_for_update().get(deliverable=update.deliverable, period=update.period)
         raise ConcurrentEditError(current)
 
-    update.rag_status = answers.rag_status
-    update.percent_complete = CompleteMeans100.percent(answers.rag_status, answers.percent_complete)
-    update.achieved = answers.achieved
-    update.next_steps = answers.next_steps
-    update.risks_issues = answers.risks_issues
-    update.corrective_action = answers.corrective_action
+    _apply_answers(update, answers)
     if submit:
         _submission_check(update)
     elif update.state == ProgressUpdate.State.RETURNED:  # still past draft: the database holds it to these rules
@@ -279,6 +278,18 @@ def progress_update_save(
     if submit:
         transaction.on_commit(lambda: notify_update_submitted(update_id=update.pk, previous_state=previous_state))
     return update
+
+
+def _apply_answers(update: ProgressUpdate, answers: ProgressAnswers) -> None:
+    update.rag_status = answers.rag_status
+    update.percent_complete = CompleteMeans100.percent(answers.rag_status, answers.percent_complete)
+    update.achieved = answers.achieved
+    update.next_steps = answers.next_steps
+    update.risks_issues = answers.risks_issues
+    update.corrective_action = answers.corrective_action
+    marked = [name for name in exempt.UPDATE_FIELDS if name in answers.exempt_fields]
+    update.exempt_paragraph = exempt.valid_paragraph(answers.exempt_paragraph) if marked else None
+    update.exempt_fields = marked if update.exempt_paragraph else []
 
 
 def _milestones_complete(update: ProgressUpdate, chosen, *, user) -> None:

@@ -42,7 +42,12 @@ COLUMNS = (
     Column("period_start", "string", "The first day of the reporting period (YYYY-MM-DD).", "date"),
     Column("period_end", "string", "The last day of the reporting period (YYYY-MM-DD).", "date"),
     Column("reference", "string", "The deliverable's reference in the strategy, for example “DA-04”."),
-    Column("deliverable", "string", "What the council said it would deliver."),
+    Column(
+        "deliverable",
+        "string",
+        "What the council said it would deliver; for a deliverable holding exempt information, the sentence saying "
+        "so and which paragraph of Schedule 12A to the Local Government Act 1972 applies.",
+    ),
     Column("theme", "string", "The theme the deliverable belongs to."),
     Column("aims", "array", "The aims the deliverable's theme serves (in the CSV, separated by “; ”)."),
     Column(
@@ -82,6 +87,17 @@ COLUMNS = (
 
 
 def _record(strategy: Strategy, period: ReportingPeriod, row: PublicRow) -> dict:
+    if row.exempt_notice:  # exempt as a whole: its reference, theme and figures only, its words withheld
+        return {
+            **_record_fields(strategy, period, row),
+            "deliverable": row.exempt_notice,
+            "lead_service": "",
+            "owner": "",
+        }
+    return _record_fields(strategy, period, row)
+
+
+def _record_fields(strategy: Strategy, period: ReportingPeriod, row: PublicRow) -> dict:
     deliverable = row.deliverable
     return {
         "council": strategy.organisation.name,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
+from aims import exempt
 from aims.models import RAG, Aim, Deliverable, Milestone, Organisation, ProgressUpdate, ReportingPeriod, Strategy
 from aims.rag import LABELS as RAG_LABELS
 from reports import selectors as figures
@@ -71,6 +72,7 @@ class PublicRow:
     direction_label: str
     overdue: bool
     aims: list[Aim]
+    exempt_notice: str = ""  # the whole deliverable is exempt: shown in place of its title, with nothing else
 
     @property
     def status_label(self) -> str:
@@ -94,6 +96,7 @@ def public_rows(*, strategy: Strategy, period: ReportingPeriod) -> tuple[list[Pu
             direction_label=row.direction_label,
             overdue=row.overdue,
             aims=row.aims,
+            exempt_notice=exempt.notice(row.deliverable.exempt_paragraph) if row.deliverable.exempt_paragraph else "",
         )
         for row in period_figures.rows
     ]
@@ -117,7 +120,8 @@ class PublicUpdate:
 def published_deliverable_get(*, strategy: Strategy, pk: int) -> Deliverable:
     try:
         return (
-            strategy.deliverables.filter(is_active=True)
+            # A deliverable exempt as a whole has no public page (the lists show the notice in its place).
+            strategy.deliverables.filter(is_active=True, exempt_paragraph__isnull=True)
             .select_related("theme", "owner")
             .prefetch_related(
                 Prefetch("theme__aims", queryset=Aim.objects.order_by("number")),
@@ -145,12 +149,19 @@ def public_updates(*, deliverable: Deliverable) -> list[PublicUpdate]:
             period=u.period,
             status=u.rag_status,
             percent=u.percent_complete,
-            achieved=u.achieved,
-            next_steps=u.next_steps,
-            corrective_action=u.corrective_action,
+            achieved=_public_text(u, "achieved"),
+            next_steps=_public_text(u, "next_steps"),
+            corrective_action=_public_text(u, "corrective_action"),
         )
         for u in updates
     ]
+
+
+def _public_text(update: ProgressUpdate, field: str) -> str:
+    """The field's text, or the exempt notice where the officer marked it exempt."""
+    if update.exempt_paragraph and field in (update.exempt_fields or []):
+        return exempt.notice(update.exempt_paragraph)
+    return getattr(update, field)
 
 
 def issued_versions(*, strategy: Strategy) -> list[ReportVersion]:

@@ -202,6 +202,8 @@ def _access(document, c) -> None:
         ("Telephone", report["contact_telephone"] or "–"),
         ("Appendices", f"Appendix A: {appendix_a}; Appendix B: Index of evidence"),
     ]
+    if c.get("exempt_statement"):
+        rows.append(("Exempt information", c["exempt_statement"]))
     _row_header_table(document, "Contact officer", rows)
 
 

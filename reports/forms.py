@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
 
+from aims import exempt
 from core.wording import EMAIL_FORMAT
 from reports.drafting import DRAFTED_FIELDS, mark_field
 from reports.models import ProgressReport
@@ -53,6 +54,21 @@ def _key_decision_field() -> forms.TypedChoiceField:
 
 class ProgressReportForm(forms.ModelForm):
     meeting_date = MeetingDateField(label="Date of meeting", help_text="For example, 8 12 2026")
+    exempt_sections = forms.MultipleChoiceField(
+        label="Which sections hold exempt information?",
+        help_text="The public version of the report says these sections are exempt, and why, instead of showing "
+        "them. The exempt version, with everything, is for members and officers only.",
+        choices=ProgressReport.EXEMPTABLE_SECTIONS,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    exempt_paragraph = forms.TypedChoiceField(
+        label="Paragraph of Schedule 12A that applies",
+        choices=[("", "Choose a paragraph"), *exempt.Paragraph.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
 
     class Meta:
         model = ProgressReport
@@ -60,7 +76,7 @@ class ProgressReportForm(forms.ModelForm):
             "period", "committee", "meeting_date", "title", "report_of", "reference_number", "wards_affected",
             "agenda_item", "key_decision", "purpose", *TEXT_FIELDS, *IMPLICATION_FIELDS, "contact_name",
             "contact_email", "contact_telephone", "marking",
-            "scope", "include_submitted",
+            "scope", "include_submitted", "exempt_sections", "exempt_paragraph",
         ]  # fmt: skip
         widgets = {
             "scope": forms.RadioSelect,
@@ -148,8 +164,23 @@ class ProgressReportForm(forms.ModelForm):
                 legend_size=Size.MEDIUM,
             ),  # fmt: skip
             Field.radios("scope", legend_size=Size.MEDIUM),
+            Fieldset(
+                Field.checkboxes("exempt_sections", small=True),
+                Field.select("exempt_paragraph"),
+                legend="Exempt information",
+                legend_size=Size.MEDIUM,
+            ),
             *[Field(mark_field(name)) for name in DRAFTED_FIELDS],
         )
+
+    def clean(self):
+        data = super().clean()
+        sections, paragraph = data.get("exempt_sections"), data.get("exempt_paragraph")
+        if sections and not paragraph:
+            self.add_error("exempt_paragraph", "Select the paragraph of Schedule 12A that makes these sections exempt")
+        elif paragraph and not sections:
+            self.add_error("exempt_sections", "Select which sections hold exempt information, or choose no paragraph")
+        return data
 
     def show_errors(self, show: bool) -> None:
         """Hide errors when the form is only re-shown with new drafts, not submitted to be saved: the answers are

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from reports.docx import report_docx
+from reports.exempt import exempt_paragraphs, exempt_snapshot, public_snapshot
 from reports.files import write_atomically
 from reports.models import ReportVersion
 from reports.pdf import report_pdf
@@ -49,6 +50,33 @@ def report_version_claim(version_id: int) -> bool:
     return True
 
 
+def _render(snapshot: dict, name: str) -> tuple[bytes, bytes, int]:
+    pdf, pages = report_pdf(snapshot)
+    docx = report_docx(snapshot)  # the Word version, from the same snapshot, stored beside the PDF
+    write_atomically(f"{name}.pdf", pdf)
+    write_atomically(f"{name}.docx", docx)
+    return pdf, docx, pages
+
+
+def _render_and_store(version: ReportVersion, snapshot: dict) -> None:
+    """The public version (exempt content replaced by the notice) always; the exempt version too when anything in
+    the snapshot is exempt. Both from this one snapshot, so they can never describe different data."""
+    report = version.report
+    name = f"reports/{report.strategy.slug}/report-{report.pk}-v{version.number}"
+    pdf, docx, pages = _render(public_snapshot(snapshot), name)
+    version.snapshot = snapshot
+    version.pdf.name, version.docx.name = f"{name}.pdf", f"{name}.docx"
+    version.pdf_sha256, version.pdf_size_bytes = hashlib.sha256(pdf).hexdigest(), len(pdf)
+    version.docx_sha256, version.docx_size_bytes = hashlib.sha256(docx).hexdigest(), len(docx)
+    version.page_count = pages
+    version.exempt_paragraphs = exempt_paragraphs(snapshot)
+    if version.exempt_paragraphs:
+        exempt_pdf, exempt_docx, _ = _render(exempt_snapshot(snapshot), f"{name}-exempt")
+        version.exempt_pdf.name, version.exempt_docx.name = f"{name}-exempt.pdf", f"{name}-exempt.docx"
+        version.exempt_pdf_sha256 = hashlib.sha256(exempt_pdf).hexdigest()
+        version.exempt_docx_sha256 = hashlib.sha256(exempt_docx).hexdigest()
+
+
 def report_version_generate(*, version_id: int) -> ReportVersion | None:
     """Take the snapshot and render the PDF and the Word version. Idempotent: a finished version, or one another
     worker is generating right now, is left alone. The version row stays locked while rendering, so a second worker
@@ -65,20 +93,7 @@ def report_version_generate(*, version_id: int) -> ReportVersion | None:
         if version is None:
             return None
         snapshot = version.snapshot or snapshot_build(report=version.report)
-        pdf, pages = report_pdf(snapshot)
-        docx = report_docx(snapshot)  # the Word version, from the same snapshot, stored beside the PDF
-        report = version.report
-        name = f"reports/{report.strategy.slug}/report-{report.pk}-v{version.number}"
-        write_atomically(f"{name}.pdf", pdf)
-        write_atomically(f"{name}.docx", docx)
-        version.snapshot = snapshot
-        version.pdf.name = f"{name}.pdf"
-        version.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
-        version.pdf_size_bytes = len(pdf)
-        version.docx.name = f"{name}.docx"
-        version.docx_sha256 = hashlib.sha256(docx).hexdigest()
-        version.docx_size_bytes = len(docx)
-        version.page_count = pages
+        _render_and_store(version, snapshot)
         version.status = ReportVersion.Status.READY
         version.finished_at = timezone.now()
         version.save()

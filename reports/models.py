@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from aims import exempt
+
 
 class ProgressReport(models.Model):
     """What the clerk writes around the figures: the header block and the committee report's sections."""
@@ -42,6 +44,12 @@ class ProgressReport(models.Model):
     contact_email = models.EmailField("contact officer email")
     contact_telephone = models.CharField("contact officer telephone", max_length=50, blank=True)
     marking = models.CharField("protective marking", max_length=50, default="OFFICIAL")
+    exempt_paragraph = models.PositiveSmallIntegerField(
+        "exempt information", choices=exempt.Paragraph.choices, null=True, blank=True
+    )
+    exempt_sections = models.JSONField(
+        default=list, blank=True, help_text="The sections holding exempt information (EXEMPTABLE_SECTIONS)."
+    )
     scope = models.CharField("appendix", max_length=20, choices=Scope.choices, default=Scope.FULL)
     include_submitted = models.BooleanField(
         "include updates not yet reviewed",
@@ -64,6 +72,16 @@ class ProgressReport(models.Model):
         ("implications_children", "Children and Young People"),
         ("implications_public_health", "Public Health"),
         ("implications_climate", "Climate Change"),
+    ]
+    # The sections a clerk can mark as holding exempt information (aims.exempt), with the words the form uses.
+    EXEMPTABLE_SECTIONS = [
+        ("purpose", "Purpose of report"),
+        ("executive_summary", "Executive summary"),
+        ("recommendations", "Recommendations"),
+        ("reasons", "Reasons for recommendations"),
+        ("other_options", "Other options considered"),
+        ("consultation", "Consultation and engagement"),
+        *[(name, f"Implications: {label}") for name, label in IMPLICATIONS],
     ]
 
     class Meta:
@@ -101,6 +119,13 @@ class ReportVersion(models.Model):
     docx = models.FileField(upload_to="reports/", blank=True, max_length=300)
     docx_sha256 = models.CharField(max_length=64, blank=True)
     docx_size_bytes = models.PositiveBigIntegerField(null=True, blank=True)
+    # Where anything in the snapshot is exempt (reports.exempt), `pdf` and `docx` are the public version and these
+    # the exempt one, for people with a role in the strategy only.
+    exempt_paragraphs = models.JSONField(default=list, blank=True)
+    exempt_pdf = models.FileField(upload_to="reports/", blank=True, max_length=300)
+    exempt_pdf_sha256 = models.CharField(max_length=64, blank=True)
+    exempt_docx = models.FileField(upload_to="reports/", blank=True, max_length=300)
+    exempt_docx_sha256 = models.CharField(max_length=64, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -121,6 +146,11 @@ class ReportVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report.title} – version {self.number}"
+
+    @property
+    def exempt_phrase(self) -> str:
+        """ "paragraph 3" or "paragraphs 1 and 3": why the exempt version exists; "" when there is none."""
+        return exempt.paragraphs_phrase(self.exempt_paragraphs or [])
 
     @property
     def is_issued(self) -> bool:

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
+from aims import exempt
 from reports import charts, pdf_tags
 
 STATIC_PREFIX = "/static/"
@@ -114,6 +115,7 @@ def report_context(snapshot: dict) -> dict:
             for label, text in report["implications"]
         ],
         "appendix_rows": appendix_rows,
+        "exempt_statement": exempt_statement(snapshot),
         "appendix_is_full": report["scope"] == "full",
         "charts": charts.progress_charts(
             period_label=period["label"],
@@ -123,6 +125,25 @@ def report_context(snapshot: dict) -> dict:
             trend=[(t["label"], t["counts"]) for t in snapshot["trend"]],
         ),
     }
+
+
+def exempt_statement(snapshot: dict) -> str:
+    """What the Access to Information table says of exempt information: that it exists and why (public version),
+    or that this is the version holding it (exempt version); "" when nothing in the report is exempt."""
+    marks = snapshot.get("exempt_version") or {}
+    phrase = exempt.paragraphs_phrase(marks.get("paragraphs") or [])
+    if not phrase:
+        return ""
+    if marks.get("kind") == "exempt":
+        return (
+            f"This version contains information exempt by virtue of {phrase} of Part 1 of Schedule 12A to the Local "
+            "Government Act 1972. It is not for publication."
+        )
+    return (
+        f"Some information in this report is exempt by virtue of {phrase} of Part 1 of Schedule 12A to the Local "
+        "Government Act 1972 and is not for publication. It is in the exempt version of this report, for members "
+        "and officers only."
+    )
 
 
 def committee_context(snapshot: dict) -> dict:

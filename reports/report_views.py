@@ -211,7 +211,16 @@ def version_issue(request: HttpRequest, pk: int) -> HttpResponse:
 DOWNLOADS = {
     "pdf": ("pdf", "application/pdf", "PDF"),
     "docx": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word version"),
+    # The exempt version (reports.exempt): for whoever may read the report, that is people with a role in the
+    # strategy; never on the public pages.
+    "exempt_pdf": ("exempt_pdf", "application/pdf", "exempt version"),
+    "exempt_docx": (
+        "exempt_docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "exempt Word version",
+    ),
 }
+SUFFIXES = {"pdf": "pdf", "docx": "docx", "exempt_pdf": "exempt.pdf", "exempt_docx": "exempt.docx"}
 
 
 @login_required
@@ -227,7 +236,7 @@ def version_download(request: HttpRequest, pk: int, kind: str = "pdf") -> FileRe
         handle = file.open("rb")
     except FileNotFoundError as exc:
         raise Http404(f"The {noun} is missing from storage") from exc
-    filename = f"{slugify(report.title)}-v{version.number}.{kind}"
+    filename = f"{slugify(report.title)}-v{version.number}.{SUFFIXES[kind]}"
     response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, fields
+from dataclasses import field as dc_field
 
 from django.db import transaction
 
@@ -53,6 +54,9 @@ class ReportAnswers:
     purpose: str = ""
     key_decision: bool = False
     agenda_item: str = ""
+    # Exempt information (aims.exempt): the paragraph of Schedule 12A and the sections it covers.
+    exempt_paragraph: int | None = None
+    exempt_sections: list[str] = dc_field(default_factory=list)
 
     @classmethod
     def of(cls, data: dict) -> ReportAnswers:

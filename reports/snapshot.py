@@ -80,6 +80,7 @@ def snapshot_build(*, report: ProgressReport, today=None) -> dict:
         "committee": _committee(report),
         "logo": _logo(strategy.organisation),
         "risks_issues": _risks_issues(figures.rows),
+        "exempt_updates": _update_exemptions(figures.rows),
     }
 
 
@@ -119,6 +120,18 @@ def _risks_issues(rows: list[selectors.Row]) -> dict[str, str]:
         r.deliverable.reference: _clip(by_update.get(r.deliverable.period_update_id) or "")
         for r in rows
         if by_update.get(r.deliverable.period_update_id)
+    }
+
+
+def _update_exemptions(rows: list[selectors.Row]) -> dict[str, dict]:
+    """For each counted update with exempt fields, by deliverable reference: the paragraph and the fields
+    (aims.exempt.UPDATE_FIELDS names), so reports.exempt can make the public version from this one snapshot."""
+    marked = ProgressUpdate.objects.filter(
+        pk__in=[r.deliverable.period_update_id for r in rows if r.deliverable.period_update_id],
+        exempt_paragraph__isnull=False,
+    ).values_list("deliverable__reference", "exempt_paragraph", "exempt_fields")
+    return {
+        reference: {"paragraph": paragraph, "fields": list(fields or [])} for reference, paragraph, fields in marked
     }
 
 
@@ -162,6 +175,8 @@ def _report(report: ProgressReport) -> dict:
         "marking": report.marking,
         "scope": report.scope,
         "include_submitted": report.include_submitted,
+        "exempt_paragraph": report.exempt_paragraph,
+        "exempt_sections": list(report.exempt_sections or []),
     }
 
 
@@ -187,6 +202,7 @@ def _row(r: selectors.Row) -> dict:
         "not_reviewed": r.not_reviewed,
         "carried_forward": r.carried_forward,
         "carried_from": r.carried_from,
+        "exempt_paragraph": d.exempt_paragraph,
     }
 
 

@@ -23,4 +23,16 @@ urlpatterns = [
         {"kind": "docx"},
         name="version_download_docx",
     ),
+    path(
+        "reports/versions/<int:pk>/download/exempt/",
+        report_views.version_download,
+        {"kind": "exempt_pdf"},
+        name="version_download_exempt",
+    ),
+    path(
+        "reports/versions/<int:pk>/download/exempt/word/",
+        report_views.version_download,
+        {"kind": "exempt_docx"},
+        name="version_download_exempt_docx",
+    ),
 ]

@@ -47,6 +47,8 @@ ACCESS = {
     "reports:version_issue": ("post", PRODUCERS),
     "reports:version_download": ("get", READERS),
     "reports:version_download_docx": ("get", READERS),
+    "reports:version_download_exempt": ("get", READERS),  # people with a role who may read the report
+    "reports:version_download_exempt_docx": ("get", READERS),
     "aims:council_details": ("get", {"lead"}),
     "aims:council_logo": ("get", {"lead"}),  # the preview on Council details; reports carry their own copy
     "aims:spreadsheet_download": ("get", {"lead"}),
@@ -105,6 +107,10 @@ def world(strategy, open_period, theme, officer, other_officer, board_member, cl
     version = ReportVersion.objects.create(report=report, number=1, requested_by=clerk, status="ready")
     version.pdf.save("r.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
     version.docx.save("r.docx", ContentFile(b"PK\x05\x06" + b"\0" * 18), save=True)
+    version.exempt_pdf.save("r-exempt.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+    version.exempt_docx.save("r-exempt.docx", ContentFile(b"PK\x05\x06" + b"\0" * 18), save=False)
+    version.exempt_paragraphs = [3]
+    version.save()
     organisation = strategy.organisation
     organisation.logo_alt_text = "Council logo"
     organisation.logo.save("logo.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
@@ -131,6 +137,8 @@ def world(strategy, open_period, theme, officer, other_officer, board_member, cl
         "reports:version_issue": [version.pk],
         "reports:version_download": [version.pk],
         "reports:version_download_docx": [version.pk],
+        "reports:version_download_exempt": [version.pk],
+        "reports:version_download_exempt_docx": [version.pk],
         "aims:council_details": [strategy.slug],
         "aims:council_logo": [strategy.slug],
         "aims:spreadsheet_download": [strategy.slug],
