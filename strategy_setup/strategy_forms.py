@@ -64,7 +64,9 @@ def _text(label: str, *, required: bool = True, max_length: int = 200, message: 
 
 
 class StrategyDetailsForm(forms.Form):
-    title = _text("Title", message="Enter the strategy's title", help_text="For example, Digital Strategy 2026 to 2029.")
+    title = _text(
+        "Title", message="Enter the strategy's title", help_text="For example, Digital Strategy 2026 to 2029."
+    )
     organisation = forms.ModelChoiceField(
         label="Council", queryset=None, empty_label="Choose a council", error_messages={"required": "Choose a council"}
     )
@@ -92,8 +94,12 @@ class StrategyDetailsForm(forms.Form):
         help_text="Who committee reports on this strategy are of, for example Director of Digital.",
     )
     adopted_by = _text("Adopted by", required=False, help_text="The committee or meeting, for example Cabinet.")
-    adopted_on = GovukDateField(name="Date adopted", label="Date adopted", required=False,
-                                help_text="Leave blank if it has not been adopted yet. For example, 14 3 2026")  # fmt: skip
+    adopted_on = GovukDateField(
+        name="Date adopted",
+        label="Date adopted",
+        required=False,
+        help_text="Leave blank if it has not been adopted yet. For example, 14 3 2026",
+    )
     status = forms.ChoiceField(
         label="Status",
         choices=STATUS_CHOICES,

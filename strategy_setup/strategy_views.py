@@ -97,7 +97,9 @@ def strategy_created(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def task_list(request: HttpRequest, slug: str) -> HttpResponse:
     strategy = setup_strategy(request, slug)
-    return render(request, "strategy_setup/task_list.html", {"strategy": strategy, "tasks": tasks.task_list(strategy=strategy)})
+    return render(
+        request, "strategy_setup/task_list.html", {"strategy": strategy, "tasks": tasks.task_list(strategy=strategy)}
+    )
 
 
 @login_required

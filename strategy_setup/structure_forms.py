@@ -35,7 +35,9 @@ class AimForm(forms.Form):
     def __init__(self, *args, strategy: Strategy, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["title"] = _title(strategy.aim_label.lower())
-        self.fields["description"].help_text = f"What the {strategy.aim_label.lower()} will achieve, in a sentence or two."
+        self.fields[
+            "description"
+        ].help_text = f"What the {strategy.aim_label.lower()} will achieve, in a sentence or two."
         self.helper = _helper(Field.text("title", field_width=Fluid.FULL), Field.textarea("description"))
 
 

@@ -57,7 +57,9 @@ class SetupFacts:
 def setup_facts(*, strategy: Strategy) -> SetupFacts:
     """Six queries, however big the strategy."""
     served = Theme.aims.through.objects.filter(aim_id=OuterRef("pk"))
-    aims = Aim.objects.filter(strategy=strategy).aggregate(total=Count("pk"), unserved=Count("pk", filter=~Exists(served)))
+    aims = Aim.objects.filter(strategy=strategy).aggregate(
+        total=Count("pk"), unserved=Count("pk", filter=~Exists(served))
+    )
     serves = Theme.aims.through.objects.filter(theme_id=OuterRef("pk"))
     work = Deliverable.objects.filter(theme_id=OuterRef("pk"), is_active=True)
     themes = Theme.objects.filter(strategy=strategy).aggregate(

@@ -152,9 +152,19 @@ def world(strategy, open_period, theme, officer, other_officer, board_member, cl
         **{name: [strategy.slug] for name in ("people:people_list", "people:invite")},
         **{
             f"strategy_setup:{name}": [strategy.slug]
-            for name in ("strategy_created", "task_list", "details", "details_change", "aim_list", "aim_add",
-                         "principle_list", "principle_add", "theme_list", "theme_add")
-        },  # fmt: skip
+            for name in (
+                "strategy_created",
+                "task_list",
+                "details",
+                "details_change",
+                "aim_list",
+                "aim_add",
+                "principle_list",
+                "principle_add",
+                "theme_list",
+                "theme_add",
+            )
+        },
         **{
             f"strategy_setup:{level}_{action}": [strategy.slug, item.pk]
             for level, item in (("aim", aim), ("principle", principle), ("theme", theme))

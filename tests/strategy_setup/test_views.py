@@ -253,7 +253,7 @@ def test_task_list_and_lists_read_a_fixed_number_of_queries(client, strategy, le
 def test_strategy_details_change(client, strategy, lead):
     client.force_login(lead)
     page = client.get(_url("details", strategy.slug)).content.decode()
-    assert strategy.organisation.name in page and "Change<span class=\"govuk-visually-hidden\"> title" in page
+    assert strategy.organisation.name in page and 'Change<span class="govuk-visually-hidden"> title' in page
     post = {**NEW, "title": "Renamed strategy", "start_date_0": "1", "start_date_1": "4", "start_date_2": "2025",
             "end_date_2": "2028", "cadence": "six_monthly"}  # fmt: skip
     response = client.post(_url("details_change", strategy.slug), post)
