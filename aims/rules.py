@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from accounts.models import Membership, Role
-from aims.models import Deliverable, Strategy
+from aims.models import Deliverable, Organisation, Strategy
 
 
 def roles_by_strategy(user) -> dict[int, set[str]]:
@@ -60,6 +60,35 @@ def can_view_strategy(user, strategy: Strategy | int) -> bool:
 
 def can_manage_strategy(user, strategy: Strategy) -> bool:
     return has_role(user, strategy, Role.LEAD)
+
+
+def can_set_up_strategy(user, strategy: Strategy) -> bool:
+    """The task list and the screens that build the strategy (details, aims, principles, themes): its leads and
+    superusers, never a lead of another strategy."""
+    return has_role(user, strategy, Role.LEAD)
+
+
+def councils_led(user) -> QuerySet[Organisation]:
+    """The councils in which the user may set up a new strategy: those where they lead any strategy (every council
+    for a superuser)."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    if user.is_superuser:
+        return Organisation.objects.all()
+    led = [strategy_id for strategy_id, roles in roles_by_strategy(user).items() if Role.LEAD in roles]
+    return Organisation.objects.filter(strategies__pk__in=led).distinct()
+
+
+def is_council_lead(user, organisation: Organisation) -> bool:
+    """A lead of any strategy of this council (or a superuser): may set up a new strategy for it."""
+    return councils_led(user).filter(pk=organisation.pk).exists()
+
+
+def can_create_strategy(user) -> bool:
+    """Whether "Set up a new strategy" is open to this person: a lead in some council, or a superuser."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or any(Role.LEAD in roles for roles in roles_by_strategy(user).values())
 
 
 def can_edit_council_details(user, strategy: Strategy) -> bool:

@@ -22,7 +22,8 @@ REVIEW_PAGE_SIZE = 50
 @login_required
 def strategy_list(request: HttpRequest) -> HttpResponse:
     strategies = selectors.strategy_list(user=request.user, with_counts=True)
-    return render(request, "aims/strategy_list.html", {"strategies": strategies})
+    context = {"strategies": strategies, "can_create_strategy": rules.can_create_strategy(request.user)}
+    return render(request, "aims/strategy_list.html", context)
 
 
 @login_required

@@ -32,10 +32,10 @@ urlpatterns = [
     path("privacy/", portal_views.privacy, name="privacy"),
     path("cookies/", portal_views.cookies, name="cookies"),
     path("session/keep-alive/", portal_views.session_keep_alive, name="session_keep_alive"),
+    path("", include("strategy_setup.urls")),  # first: its strategies/new/ is no strategy's slug (aims.urls)
     path("", include("aims.urls")),
     path("", include("reports.urls")),
     path("", include("people.urls")),
-    path("", include("strategy_setup.urls")),
     path("", include("indicators.urls")),
     path("", include("sso.urls")),
     path("public/", include("public.urls")),

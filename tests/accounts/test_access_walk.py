@@ -62,6 +62,19 @@ ACCESS = {
     "people:roles_change": ("get", {"lead"}),
     "people:person_remove": ("get", {"lead"}),
     "people:person_deactivate": ("get", {"lead"}),
+    # Setting up a strategy: a lead of any strategy of a council may start a new one there (the outsider leads
+    # another council's strategy); everything else only the strategy's own leads (and superusers).
+    "strategy_setup:strategy_create": ("get", {"lead", "outsider"}),
+    "strategy_setup:strategy_create_check": ("get", {"lead", "outsider"}),  # back to the form with no answers
+    "strategy_setup:strategy_created": ("get", {"lead"}),
+    "strategy_setup:task_list": ("get", {"lead"}),
+    "strategy_setup:details": ("get", {"lead"}),
+    "strategy_setup:details_change": ("get", {"lead"}),
+    **{
+        f"strategy_setup:{level}_{action}": ("post" if action == "move" else "get", {"lead"})
+        for level in ("aim", "principle", "theme")
+        for action in ("list", "add", "change", "move", "remove")
+    },
 }
 
 
@@ -117,6 +130,9 @@ def world(strategy, open_period, theme, officer, other_officer, board_member, cl
     from aims.spreadsheets import spreadsheet_stage, workbook_bytes
 
     spreadsheet_token = spreadsheet_stage(strategy=strategy, user=lead, data=workbook_bytes(strategy=strategy))
+    aim = factories.AimFactory(strategy=strategy)
+    theme.aims.add(aim)
+    principle = factories.PrincipleFactory(strategy=strategy)
     people = {"owner": officer, "other_officer": other_officer, "board": board_member, "clerk": clerk,
               "lead": lead, "outsider": outsider}  # fmt: skip
     args = {
@@ -145,6 +161,26 @@ def world(strategy, open_period, theme, officer, other_officer, board_member, cl
         "aims:spreadsheet_upload": [strategy.slug],
         "aims:spreadsheet_check": [strategy.slug, spreadsheet_token],
         **{name: [strategy.slug] for name in ("people:people_list", "people:invite")},
+        **{
+            f"strategy_setup:{name}": [strategy.slug]
+            for name in (
+                "strategy_created",
+                "task_list",
+                "details",
+                "details_change",
+                "aim_list",
+                "aim_add",
+                "principle_list",
+                "principle_add",
+                "theme_list",
+                "theme_add",
+            )
+        },
+        **{
+            f"strategy_setup:{level}_{action}": [strategy.slug, item.pk]
+            for level, item in (("aim", aim), ("principle", principle), ("theme", theme))
+            for action in ("change", "move", "remove")
+        },
         **{
             name: [strategy.slug, officer.pk]
             for name in (
