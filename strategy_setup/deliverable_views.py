@@ -80,7 +80,9 @@ def _set_active(request: HttpRequest, slug: str, pk: int, *, active: bool) -> Ht
     strategy = _strategy(request, slug)
     deliverable = _deliverable(strategy, pk)
     problem = ""
-    if request.method == "POST":
+    if deliverable.is_active == active:
+        problem = f"{deliverable.reference} is already {'active' if active else 'withdrawn'}."
+    elif request.method == "POST":
         change = services.deliverable_reinstate if active else services.deliverable_withdraw
         try:
             change(deliverable=deliverable)
@@ -91,7 +93,8 @@ def _set_active(request: HttpRequest, slug: str, pk: int, *, active: bool) -> Ht
             messages.success(request, f"{deliverable.reference} {deliverable.title} was {done}.")
             return redirect("strategy_setup:deliverable_list", slug=strategy.slug)
     context = {"strategy": strategy, "deliverable": deliverable, "reinstate": active, "problem": problem}
-    return render(request, "strategy_setup/deliverable_withdraw.html", context, status=409 if problem else 200)
+    status = 409 if problem and request.method == "POST" else 200
+    return render(request, "strategy_setup/deliverable_withdraw.html", context, status=status)
 
 
 @login_required
