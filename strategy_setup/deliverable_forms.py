@@ -103,6 +103,7 @@ class DeliverableForm(forms.Form):
         self.fields["theme"].label = strategy.theme_label
         self.fields["theme"].empty_label = f"Choose a {strategy.theme_label.lower()}"
         self.fields["theme"].error_messages["required"] = f"Choose a {strategy.theme_label.lower()}"
+        self.fields["theme"].error_messages["invalid_choice"] = f"Choose a {strategy.theme_label.lower()} from the list"
         people = strategy_people(strategy=strategy)
         self.fields["owner"].queryset = people
         self.fields["owner"].widget.attrs["data-autocomplete"] = "person"
