@@ -28,6 +28,7 @@ def _helper(*fields) -> FormHelper:
     helper = FormHelper()
     helper.form_tag = False
     helper.label_size = Size.SMALL
+    helper.legend_size = Size.SMALL
     helper.layout = Layout(*fields)
     return helper
 
@@ -134,8 +135,8 @@ class DeliverableForm(forms.Form):
             Field.select("owner"),
             Field.checkboxes("contributors", legend_size=Size.SMALL, small=True),
             Field.text("lead_service", field_width=Fluid.TWO_THIRDS),
-            Field("start_date", context={"legend_size": Size.SMALL}),
-            Field("due_date", context={"legend_size": Size.SMALL}),
+            Field("start_date"),
+            Field("due_date"),
             Field.text("weight", field_width=Fixed.FIVE),
             *([Fieldset(*principles, legend="Principles it upholds", legend_size=Size.SMALL)] if principles else []),
         ]
@@ -203,6 +204,4 @@ class MilestoneForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
-            Field.text("title", field_width=Fluid.FULL), Field("due_date", context={"legend_size": Size.SMALL})
-        )
+        self.helper = _helper(Field.text("title", field_width=Fluid.FULL), Field("due_date"))

@@ -33,9 +33,8 @@ class PeriodForm(forms.Form):
         helper = FormHelper()
         helper.form_tag = False
         helper.label_size = Size.SMALL
-        helper.layout = Layout(
-            Field.text("label", field_width=Fluid.TWO_THIRDS), Field("deadline", context={"legend_size": Size.SMALL})
-        )
+        helper.legend_size = Size.SMALL
+        helper.layout = Layout(Field.text("label", field_width=Fluid.TWO_THIRDS), Field("deadline"))
         self.helper = helper
 
     def clean_label(self) -> str:
