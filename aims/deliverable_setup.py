@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import IntegrityError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from accounts.models import Membership, User
 from aims.models import Deliverable, Milestone, Strategy, Theme
@@ -22,10 +22,14 @@ from core.errors import DomainError
 from principles.models import DeliverablePrinciple, Principle
 
 
-def strategy_people(*, strategy: Strategy) -> QuerySet[User]:
-    """The people who may own or contribute to the strategy's deliverables: everyone with a role in it."""
-    members = Membership.objects.filter(strategy=strategy).values("user_id")
-    return User.objects.filter(pk__in=members, is_active=True).order_by("first_name", "last_name", "username")
+def strategy_people(*, strategy: Strategy, deliverable: Deliverable | None = None) -> QuerySet[User]:
+    """The people who may own or contribute to the strategy's deliverables: the active people with a role in it.
+    For a deliverable being changed, also its owner and contributors as they are (an import may have named someone
+    without a role), so saving it never drops anyone silently; nobody new without a role is accepted."""
+    members = Q(pk__in=Membership.objects.filter(strategy=strategy).values("user_id"), is_active=True)
+    if deliverable is not None and deliverable.pk:
+        members |= Q(pk=deliverable.owner_id) | Q(contributed_deliverables=deliverable)
+    return User.objects.filter(members).distinct().order_by("first_name", "last_name", "username")
 
 
 def reference_taken_message(reference: str) -> str:
@@ -59,7 +63,7 @@ def _check(*, strategy: Strategy, answers: DeliverableAnswers, deliverable: Deli
         raise DomainError(reference_taken_message(reference))
     if answers.theme.strategy_id != strategy.pk:
         raise DomainError("Choose a theme of this strategy")
-    people = set(strategy_people(strategy=strategy).values_list("pk", flat=True))
+    people = set(strategy_people(strategy=strategy, deliverable=deliverable).values_list("pk", flat=True))
     if answers.owner.pk not in people:
         raise DomainError(f"{answers.owner} has no role in this strategy: choose an owner who has, or invite them")
     strangers = [str(p) for p in answers.contributors if p.pk not in people]

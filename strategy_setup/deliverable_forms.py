@@ -105,7 +105,7 @@ class DeliverableForm(forms.Form):
         self.fields["theme"].empty_label = f"Choose a {strategy.theme_label.lower()}"
         self.fields["theme"].error_messages["required"] = f"Choose a {strategy.theme_label.lower()}"
         self.fields["theme"].error_messages["invalid_choice"] = f"Choose a {strategy.theme_label.lower()} from the list"
-        people = strategy_people(strategy=strategy)
+        people = strategy_people(strategy=strategy, deliverable=deliverable)
         self.fields["owner"].queryset = people
         self.fields["owner"].widget.attrs["data-autocomplete"] = "person"
         self.fields["contributors"].queryset = people
@@ -183,7 +183,8 @@ def deliverable_initial(deliverable: Deliverable) -> dict:
             "start_date", "due_date", "weight",
         )
     }  # fmt: skip
-    initial["contributors"] = list(deliverable.contributors.all())
+    # Primary keys, which crispy-forms-gds's checkboxes compare with their values to tick them.
+    initial["contributors"] = list(deliverable.contributors.values_list("pk", flat=True))
     for link in deliverable.principle_links.all():
         initial[f"principle_{link.principle_id}"] = True
         initial[f"principle_{link.principle_id}_note"] = link.note

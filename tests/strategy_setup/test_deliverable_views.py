@@ -1,6 +1,7 @@
 """The Deliverables setup pages: permissions three ways, bad input shown in the error summary, the list's queries."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -161,3 +162,19 @@ def test_the_list_reads_a_fixed_number_of_queries(client, strategy, lead, django
     with django_assert_max_num_queries(12):
         page = client.get(_url("deliverable_list", strategy)).content.decode()
     assert page.count("Withdraw<span") == 50
+
+
+def test_saving_keeps_a_contributor_an_import_named_without_a_role(client, strategy, theme, deliverable, lead):
+    guest = factories.UserFactory(username="guest", first_name="Gail", last_name="Guest")  # no role in the strategy
+    deliverable.contributors.add(guest)
+    client.force_login(lead)
+    url = _url("deliverable_change", strategy, deliverable.pk)
+    page = client.get(url).content.decode()
+    assert re.search(rf'name="contributors"[^>]*value="{guest.pk}"\s*checked', page), "shown ticked"
+    data = _post_data(theme, deliverable.owner, reference=deliverable.reference) | {"contributors": [guest.pk]}
+    assert client.post(url, data).status_code == 302
+    assert list(deliverable.contributors.all()) == [guest]
+    # Someone new without a role is still refused.
+    stranger = factories.UserFactory(username="stranger")
+    data["contributors"] = [guest.pk, stranger.pk]
+    assert "Choose contributors from the list" in client.post(url, data).content.decode()
