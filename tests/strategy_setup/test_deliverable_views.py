@@ -178,3 +178,13 @@ def test_saving_keeps_a_contributor_an_import_named_without_a_role(client, strat
     stranger = factories.UserFactory(username="stranger")
     data["contributors"] = [guest.pk, stranger.pk]
     assert "Choose contributors from the list" in client.post(url, data).content.decode()
+
+
+def test_an_owner_change_is_in_the_deliverable_s_change_history(client, strategy, theme, deliverable, other_officer,
+                                                                lead):  # fmt: skip
+    client.force_login(lead)
+    data = _post_data(theme, other_officer, reference=deliverable.reference, title=deliverable.title)
+    client.post(_url("deliverable_change", strategy, deliverable.pk), data)
+    page = client.get(reverse("aims:deliverable_detail", args=[deliverable.pk])).content.decode()
+    history = page[page.index("Change history") :]
+    assert "Owner" in history and str(other_officer) in history and "1 May 2025" in history, history[:3000]
