@@ -75,7 +75,10 @@ class DeliverableForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="People who also record progress on it. Select all that apply.",
-        error_messages={"invalid_choice": "Choose contributors from the list of people with a role in this strategy"},
+        error_messages={
+            "invalid_choice": "Choose contributors from the list of people with a role in this strategy",
+            "invalid_pk_value": "Choose contributors from the list of people with a role in this strategy",
+        },
     )
     lead_service = forms.CharField(label="Lead service", max_length=200, required=False)
     start_date = GovukDateField(label="Start date", what="start date")

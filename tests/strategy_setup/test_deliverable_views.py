@@ -64,6 +64,16 @@ def test_a_superuser_may_set_up_any_strategy(client, strategy, theme, officer):
         ({"weight": "0"}, "The weight must be more than 0"),
         ({"weight": "lots"}, "The weight must be a number"),
         ({"theme": "999999"}, "Choose a theme from the list"),
+        ({"theme": "abc"}, "Choose a theme from the list"),
+        ({"owner": "abc"}, "Choose an owner from the list"),
+        ({"weight": "NaN"}, "The weight must be a number"),
+        ({"weight": "1e9"}, "The weight must be 9999 or less"),
+        ({"weight": "1.234"}, "The weight can have at most 2 decimal places"),
+        ({"start_date_2": "99999"}, "The start date must be a real date"),
+        ({"start_date_2": "1999"}, "The start date must be a year between 2000 and 2100"),
+        ({"start_date_0": "0"}, "The start date must be a real date"),
+        ({"reference": "R" * 31}, "The reference must be 30 characters or fewer"),
+        ({"contributors": ["abc"]}, "Choose contributors from the list"),
     ],
 )
 def test_bad_answers_are_named_in_the_error_summary(client, strategy, theme, officer, lead, changes, message):
