@@ -40,6 +40,7 @@ def test_generate_is_for_the_strategy_lead_only(client, strategy, officer, lead,
         (("1", "9", "2026"), "The update deadline must be on or after the day the period starts"),
         (("1", "1", "2028"), "The update deadline must be no later than 1 July 2027"),
         (("1", "1", "27"), "must be a year between 2000 and 2100"),
+        (("a", "b", "c"), "The update deadline must be a real date, in numbers"),
     ],
 )
 def test_a_bad_deadline_is_named_in_the_error_summary(client, strategy, open_period, lead, deadline, message):
@@ -50,6 +51,18 @@ def test_a_bad_deadline_is_named_in_the_error_summary(client, strategy, open_per
     assert response.status_code == 200 and "There is a problem" in page and message in page
     open_period.refresh_from_db()
     assert open_period.label == "October 2026 to March 2027"
+
+
+@pytest.mark.parametrize(
+    "label, message",
+    [("", "Enter the period&#x27;s label"), ("   ", "Enter the period&#x27;s label"),
+     ("x" * 101, "The label must be 100 characters or fewer")],
+)  # fmt: skip
+def test_a_bad_label_is_named_in_the_error_summary(client, strategy, open_period, lead, label, message):
+    client.force_login(lead)
+    data = {"label": label, "deadline_0": "31", "deadline_1": "3", "deadline_2": "2027"}
+    page = client.post(_url("period_change", strategy, open_period.pk), data).content.decode()
+    assert "There is a problem" in page and message in page
 
 
 def test_change_a_period_s_label_and_deadline(client, strategy, open_period, lead):
