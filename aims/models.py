@@ -257,6 +257,8 @@ class ReportingPeriod(models.Model):
     deadline = models.DateField("update deadline")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.UPCOMING)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["strategy", "start_date"]
         constraints = [

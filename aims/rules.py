@@ -183,3 +183,9 @@ def deactivatable_people(user, people) -> set[int]:
 
 def can_deactivate_person(user, person) -> bool:
     return person.pk in deactivatable_people(user, [person])
+
+
+def can_set_up_strategy(user, strategy: Strategy | int) -> bool:
+    """Who may change a strategy's structure (its deliverables, milestones and reporting periods, its task list):
+    the strategy's leads and superusers."""
+    return has_role(user, strategy, Role.LEAD)

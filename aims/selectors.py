@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -23,6 +24,7 @@ from aims.models import (
     Theme,
 )
 from aims.rules import roles_by_strategy, visible_strategies
+from core import wording
 from principles.models import DeliverablePrinciple
 
 
@@ -270,7 +272,9 @@ class HistoryEntry:
     changes: list[tuple[str, str, str]]  # (field, before, after)
 
 
-def _changes(record, prev) -> list[tuple[str, str, str]]:
+def _changes(record, prev, names: dict) -> list[tuple[str, str, str]]:
+    """`names`: the related rows already read for this history, by (model, pk), so a change of owner or theme
+    reads as names, not numbers, with one query per row named however often it appears."""
     if prev is None:
         return []
     delta = record.diff_against(prev, excluded_fields=HISTORY_M2M)
@@ -282,8 +286,18 @@ def _changes(record, prev) -> list[tuple[str, str, str]]:
         label = HISTORY_LABELS.get(change.field) or model_field.verbose_name
         choices = dict(model_field.choices or [])
         old, new = choices.get(change.old, change.old), choices.get(change.new, change.new)
+        if model_field.many_to_one:
+            old, new = (_related(model_field.related_model, pk, names) for pk in (old, new))
         changes.append((str(label).capitalize(), _display(old), _display(new)))
     return changes
+
+
+def _related(model, pk, names: dict):
+    if pk is None:
+        return None
+    if (model, pk) not in names:
+        names[(model, pk)] = model._default_manager.filter(pk=pk).first() or f"(removed, number {pk})"
+    return names[(model, pk)]
 
 
 def _display(value) -> str:
@@ -291,6 +305,8 @@ def _display(value) -> str:
         return "(blank)"
     if isinstance(value, list):
         return f"{len(value)} item(s)"
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return wording.govuk_date(value)
     return str(value)
 
 
@@ -313,12 +329,13 @@ def deliverable_history(*, deliverable: Deliverable, limit: int = 50) -> list[Hi
             lambda r: f"Evidence “{r.title or r.original_name or r.url or r.get_kind_display()}”",
         ),
     ]
+    names: dict = {}
     for queryset, describe in sources:
         previous: dict[int, object] = {}
         for record in queryset:
             prev = previous.get(record.id)
             previous[record.id] = record
-            changes = _changes(record, prev) if record.history_type == "~" else []
+            changes = _changes(record, prev, names) if record.history_type == "~" else []
             if record.history_type == "~" and not changes:
                 continue
             who = record.history_user.display_name if record.history_user else "The system"

@@ -61,9 +61,10 @@ def period_status_on(start: dt.date, end: dt.date, today: dt.date) -> str:
 def reporting_periods_generate(*, strategy: Strategy, today: dt.date | None = None) -> list[ReportingPeriod]:
     """Create the strategy's reporting periods from its cadence, from start to end date.
 
-    Existing periods (matched by start date) are kept as they are, so edited labels and deadlines survive.
-    The update deadline defaults to the last day of the period. The period containing today is opened
-    unless another period is already open.
+    Existing periods (matched by start date) are kept as they are, so edited labels and deadlines survive, and
+    a period that would overlap one already there (after the strategy's dates or cadence changed) is not added:
+    nothing is ever deleted or doubled. The update deadline defaults to the last day of the period. The period
+    containing today is opened unless another period is already open.
     """
     today = today or timezone.localdate()
     step = strategy.cadence_months
@@ -74,7 +75,8 @@ def reporting_periods_generate(*, strategy: Strategy, today: dt.date | None = No
     while start <= strategy.end_date:
         end = min(add_months(start, step) - dt.timedelta(days=1), strategy.end_date)
         period = existing.get(start)
-        if period is None:
+        overlaps = period is None and any(p.start_date <= end and start <= p.end_date for p in existing.values())
+        if period is None and not overlaps:
             status = period_status_on(start, end, today)
             if status == ReportingPeriod.Status.OPEN:
                 if has_open:
@@ -89,7 +91,8 @@ def reporting_periods_generate(*, strategy: Strategy, today: dt.date | None = No
                 status=status,
             )
             freshness.mark(strategy_wide=[strategy.pk])
-        periods.append(period)
+        if period is not None:
+            periods.append(period)
         start = end + dt.timedelta(days=1)
     return periods
 
@@ -111,7 +114,10 @@ def reporting_periods_roll_over(*, strategy: Strategy, today: dt.date | None = N
         closed.append(period)
     opened = None
     if not strategy.periods.filter(status=ReportingPeriod.Status.OPEN).exists():
-        opened = strategy.periods.filter(start_date__lte=today, end_date__gte=today).first()
+        # Only an upcoming one: a period its lead closed early stays closed (aims/periods.py).
+        opened = strategy.periods.filter(
+            status=ReportingPeriod.Status.UPCOMING, start_date__lte=today, end_date__gte=today
+        ).first()
         if opened is not None:
             opened.status = ReportingPeriod.Status.OPEN
             opened.save(update_fields=["status"])

@@ -75,6 +75,21 @@ ACCESS = {
         for level in ("aim", "principle", "theme")
         for action in ("list", "add", "change", "move", "remove")
     },
+    # Setting up deliverables and reporting periods: the strategy's leads and superusers.
+    "strategy_setup:deliverable_list": ("get", {"lead"}),
+    "strategy_setup:deliverable_add": ("get", {"lead"}),
+    "strategy_setup:deliverable_change": ("get", {"lead"}),
+    "strategy_setup:deliverable_withdraw": ("get", {"lead"}),
+    "strategy_setup:deliverable_reinstate": ("get", {"lead"}),
+    "strategy_setup:deliverable_remove": ("get", {"lead"}),
+    "strategy_setup:deliverable_milestones": ("get", {"lead"}),
+    "strategy_setup:milestone_change": ("get", {"lead"}),
+    "strategy_setup:milestone_remove": ("get", {"lead"}),
+    "strategy_setup:period_list": ("get", {"lead"}),
+    "strategy_setup:period_generate": ("post", {"lead"}),
+    "strategy_setup:period_change": ("get", {"lead"}),
+    "strategy_setup:period_close": ("get", {"lead"}),
+    "strategy_setup:period_open_next": ("get", {"lead"}),
 }
 
 
@@ -133,6 +148,28 @@ def world(strategy, open_period, theme, officer, other_officer, board_member, cl
     aim = factories.AimFactory(strategy=strategy)
     theme.aims.add(aim)
     principle = factories.PrincipleFactory(strategy=strategy)
+    milestone = factories.MilestoneFactory(deliverable=deliverable)
+    setup_args = {
+        **{
+            f"strategy_setup:{name}": [strategy.slug]
+            for name in ("deliverable_list", "deliverable_add", "period_list", "period_generate", "period_open_next")
+        },
+        **{
+            f"strategy_setup:{name}": [strategy.slug, deliverable.pk]
+            for name in (
+                "deliverable_change",
+                "deliverable_withdraw",
+                "deliverable_reinstate",
+                "deliverable_remove",
+                "deliverable_milestones",
+            )
+        },
+        **{
+            f"strategy_setup:{n}": [strategy.slug, deliverable.pk, milestone.pk]
+            for n in ("milestone_change", "milestone_remove")
+        },
+        **{f"strategy_setup:{n}": [strategy.slug, open_period.pk] for n in ("period_change", "period_close")},
+    }
     people = {"owner": officer, "other_officer": other_officer, "board": board_member, "clerk": clerk,
               "lead": lead, "outsider": outsider}  # fmt: skip
     args = {
@@ -190,6 +227,7 @@ def world(strategy, open_period, theme, officer, other_officer, board_member, cl
                 "people:person_deactivate",
             )
         },
+        **setup_args,
     }
     return people, args
 
