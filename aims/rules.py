@@ -62,9 +62,9 @@ def can_manage_strategy(user, strategy: Strategy) -> bool:
     return has_role(user, strategy, Role.LEAD)
 
 
-def can_set_up_strategy(user, strategy: Strategy) -> bool:
-    """The task list and the screens that build the strategy (details, aims, principles, themes): its leads and
-    superusers, never a lead of another strategy."""
+def can_set_up_strategy(user, strategy: Strategy | int) -> bool:
+    """The task list and the screens that build the strategy (details, aims, principles, themes, deliverables,
+    milestones, reporting periods): its leads and superusers, never a lead of another strategy."""
     return has_role(user, strategy, Role.LEAD)
 
 
@@ -183,9 +183,3 @@ def deactivatable_people(user, people) -> set[int]:
 
 def can_deactivate_person(user, person) -> bool:
     return person.pk in deactivatable_people(user, [person])
-
-
-def can_set_up_strategy(user, strategy: Strategy | int) -> bool:
-    """Who may change a strategy's structure (its deliverables, milestones and reporting periods, its task list):
-    the strategy's leads and superusers."""
-    return has_role(user, strategy, Role.LEAD)
