@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('aims', '0009_draft_may_leave_status_and_percent_blank'),
+        ('aims', '0011_exempt_information'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
