@@ -94,6 +94,9 @@ class Strategy(models.Model):
     data_version = models.PositiveBigIntegerField(
         default=0, editable=False, help_text="Raised whenever anything in the strategy changes; keys cached figures."
     )
+    # Strategies of the same council adopted or run together (aims.links.strategy_links_set checks the council
+    # and records each change in the history of both strategies, as a change reason).
+    linked_strategies = models.ManyToManyField("self", symmetrical=True, blank=True, verbose_name="linked strategies")
 
     history = HistoricalRecords(excluded_fields=["data_version"])
 

@@ -59,6 +59,7 @@ def strategy_get_tree(*, slug: str) -> Strategy:
                 .annotate(deliverable_count=Count("deliverables")),
             ),
             "principles",
+            Prefetch("linked_strategies", queryset=Strategy.objects.order_by("title")),
         )
         .get(slug=slug)
     )

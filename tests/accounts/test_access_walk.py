@@ -45,6 +45,7 @@ ACCESS = {
     "reports:version_download": ("get", READERS),
     "reports:version_download_docx": ("get", READERS),
     "aims:council_details": ("get", {"lead"}),
+    "aims:linked_strategies": ("get", {"lead"}),
     "aims:council_logo": ("get", {"lead"}),  # the preview on Council details; reports carry their own copy
     "aims:spreadsheet_download": ("get", {"lead"}),
     "aims:spreadsheet_upload": ("get", {"lead"}),
@@ -129,6 +130,7 @@ def world(strategy, open_period, theme, officer, other_officer, board_member, cl
         "reports:version_download": [version.pk],
         "reports:version_download_docx": [version.pk],
         "aims:council_details": [strategy.slug],
+        "aims:linked_strategies": [strategy.slug],
         "aims:council_logo": [strategy.slug],
         "aims:spreadsheet_download": [strategy.slug],
         "aims:spreadsheet_upload": [strategy.slug],
