@@ -31,6 +31,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from accounts.models import NAME_FIELDS, Membership, Role, User
+from aims.links import strategy_links_set
 from aims.models import (
     CADENCE_MONTHS,
     RAG,
@@ -45,7 +46,6 @@ from aims.models import (
     Theme,
 )
 from aims.services import add_months, period_label, period_status_on
-from aims.links import strategy_links_set
 from aims.strategy_io import strategy_import
 from core import freshness
 from principles.models import DeliverablePrinciple, Principle
