@@ -4,10 +4,10 @@ import pytest
 import yaml
 from django.core.management import CommandError, call_command
 
+from accounts.models import User
 from aims.models import Aim, Deliverable, Evidence, Milestone, Organisation, ReportingPeriod, Strategy, Theme
 from aims.strategy_io import StrategyImportError, strategy_dumps, strategy_export, strategy_import
 from principles.models import DeliverablePrinciple, Principle
-from accounts.models import User
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -194,7 +194,9 @@ def test_owners_and_contributors_must_be_the_strategys_people_and_nobody_can_pro
     with pytest.raises(StrategyImportError) as excinfo:
         strategy_import(data=document)
     assert dict(excinfo.value.problems) == {
-        "deliverables[0].owner": "elsewhere is not one of this strategy's people: invite them in People and roles first",
+        "deliverables[0].owner": (
+            "elsewhere is not one of this strategy's people: invite them in People and roles first"
+        ),
         "deliverables[0].contributors[1]": (
             "no.such.person is not one of this strategy's people: invite them in People and roles first"
         ),
