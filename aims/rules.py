@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from accounts.models import Membership, Role
-from aims.models import Deliverable, Strategy
+from accounts.models import CouncilLead, Membership, Role
+from aims.models import Deliverable, Organisation, Strategy
 
 
 def roles_by_strategy(user) -> dict[int, set[str]]:
@@ -154,3 +154,38 @@ def deactivatable_people(user, people) -> set[int]:
 
 def can_deactivate_person(user, person) -> bool:
     return person.pk in deactivatable_people(user, [person])
+
+
+def is_council_lead(user, organisation: Organisation | int) -> bool:
+    """A strategy lead of the council: a lead of any of its strategies, or a council-level lead (CouncilLead, the
+    first lead a superuser invites before the council has a strategy). Superusers are not counted here: ask
+    `can_set_up_strategy` for who may set up a strategy."""
+    if not user.is_authenticated:
+        return False
+    organisation_id = organisation if isinstance(organisation, int) else organisation.pk
+    led = [strategy_id for strategy_id, roles in roles_by_strategy(user).items() if Role.LEAD in roles]
+    if led and Strategy.objects.filter(pk__in=led, organisation_id=organisation_id).exists():
+        return True
+    return CouncilLead.objects.filter(user=user, organisation_id=organisation_id).exists()
+
+
+def councils_led(user) -> QuerySet[Organisation]:
+    """The councils whose strategies the person may set up: all of them for a superuser, else those they lead."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    if user.is_superuser:
+        return Organisation.objects.all()
+    led = Membership.objects.filter(user=user, role=Role.LEAD).values("strategy__organisation_id")
+    return Organisation.objects.filter(
+        Q(pk__in=led) | Q(pk__in=CouncilLead.objects.filter(user=user).values("organisation_id"))
+    )
+
+
+def can_set_up_strategy(user, organisation: Organisation | int) -> bool:
+    """ "Set up a new strategy" for the council: a superuser or a strategy lead of the council."""
+    return user.is_authenticated and (user.is_superuser or is_council_lead(user, organisation))
+
+
+def can_manage_councils(user) -> bool:
+    """ "Councils": adding a council and inviting its first strategy lead is for superusers only."""
+    return user.is_authenticated and user.is_superuser

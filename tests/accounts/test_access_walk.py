@@ -58,6 +58,11 @@ ACCESS = {
     "people:roles_change": ("get", {"lead"}),
     "people:person_remove": ("get", {"lead"}),
     "people:person_deactivate": ("get", {"lead"}),
+    # Councils: superusers only (tests/people/test_councils.py signs one in); no council role reaches them.
+    "people:council_list": ("get", set()),
+    "people:council_add": ("get", set()),
+    "people:council_lead_invite": ("get", set()),
+    "people:council_lead_invited": ("get", set()),
 }
 
 
@@ -136,6 +141,8 @@ def world(strategy, open_period, theme, officer, other_officer, board_member, cl
         "aims:spreadsheet_upload": [strategy.slug],
         "aims:spreadsheet_check": [strategy.slug, spreadsheet_token],
         **{name: [strategy.slug] for name in ("people:people_list", "people:invite")},
+        "people:council_lead_invite": [strategy.organisation.slug],
+        "people:council_lead_invited": [strategy.organisation.slug, lead.pk],
         **{
             name: [strategy.slug, officer.pk]
             for name in (
