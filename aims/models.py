@@ -248,6 +248,8 @@ class ReportingPeriod(models.Model):
     deadline = models.DateField("update deadline")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.UPCOMING)
 
+    history = HistoricalRecords()  # relabelled, a deadline moved, opened or closed: "Changes to this strategy"
+
     class Meta:
         ordering = ["strategy", "start_date"]
         constraints = [

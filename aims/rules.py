@@ -67,6 +67,11 @@ def can_edit_council_details(user, strategy: Strategy) -> bool:
     return can_manage_strategy(user, strategy)
 
 
+def can_view_changes(user, strategy: Strategy | int) -> bool:
+    """ "Changes to this strategy" (who changed its structure, periods and roles): its leads and board members."""
+    return has_role(user, strategy, Role.LEAD, Role.BOARD)
+
+
 def can_review(user, strategy: Strategy) -> bool:
     return has_role(user, strategy, Role.BOARD)
 

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from aims import council_views, link_views, spreadsheet_views, views
+from aims import council_views, history_views, link_views, spreadsheet_views, views
 
 app_name = "aims"
 
 urlpatterns = [
     path("strategies/", views.strategy_list, name="strategy_list"),
     path("strategies/<slug:slug>/", views.strategy_detail, name="strategy_detail"),
+    path("strategies/<slug:slug>/history/", history_views.strategy_history, name="strategy_history"),
     path("strategies/<slug:slug>/linked/", link_views.linked_strategies, name="linked_strategies"),
     path("strategies/<slug:slug>/council/", council_views.council_details, name="council_details"),
     path("strategies/<slug:slug>/council/logo.png", council_views.council_logo, name="council_logo"),

@@ -42,6 +42,7 @@ def strategy_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "can_edit_council_details": can_edit_council_details,
             "can_manage_strategy": rules.can_manage_strategy(request.user, strategy),
             "can_manage_people": rules.can_manage_people(request.user, strategy),
+            "can_view_changes": rules.can_view_changes(request.user, strategy),
         },
     )
 

@@ -46,6 +46,7 @@ ACCESS = {
     "reports:version_download_docx": ("get", READERS),
     "aims:council_details": ("get", {"lead"}),
     "aims:linked_strategies": ("get", {"lead"}),
+    "aims:strategy_history": ("get", {"lead", "board"}),
     "aims:council_logo": ("get", {"lead"}),  # the preview on Council details; reports carry their own copy
     "aims:spreadsheet_download": ("get", {"lead"}),
     "aims:spreadsheet_upload": ("get", {"lead"}),
@@ -136,6 +137,7 @@ def world(strategy, open_period, theme, officer, other_officer, board_member, cl
         "reports:version_download_docx": [version.pk],
         "aims:council_details": [strategy.slug],
         "aims:linked_strategies": [strategy.slug],
+        "aims:strategy_history": [strategy.slug],
         "aims:council_logo": [strategy.slug],
         "aims:spreadsheet_download": [strategy.slug],
         "aims:spreadsheet_upload": [strategy.slug],
