@@ -297,6 +297,17 @@ class ProgressUpdate(models.Model):
     milestones_completed = models.ManyToManyField(Milestone, blank=True, related_name="completed_in_updates")
     state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="authored_updates")
+    # Set when a strategy lead (the programme office) typed this version in for the author, the deliverable's
+    # owner, from the progress sheet (aims/progress_sheets.py); blank when the author saved it themselves.
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="entered by",
+        help_text="Who entered this version on the author's behalf, if someone else did.",
+    )
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="reviewed_updates"
     )

@@ -228,9 +228,11 @@ def progress_update_save(
     submit: bool,
     evidence: EvidenceInput | None = None,
     milestones_completed: list[Milestone] | dict[Milestone, dt.date | None] | None = None,
+    entered_by=None,
 ) -> ProgressUpdate:
     """Save a draft or submit an update for review, with its evidence, guarding against lost edits.
 
+    `entered_by`: a lead typing the answers in for `user`, the owner (the progress sheet; see `_set_author`).
     `expected_version` is the version the person opened (0 for a new update). If anyone saved since,
     ConcurrentEditError is raised and nothing is written. `milestones_completed`: the milestones this update
     completes, each with the date it was achieved (a list, or None as a date: today, or the date already held);
@@ -247,19 +249,14 @@ def progress_update_save(
         current = ProgressUpdate.objects.select_for_update().get(deliverable=update.deliverable, period=update.period)
         raise ConcurrentEditError(current)
 
-    update.rag_status = answers.rag_status
-    update.percent_complete = CompleteMeans100.percent(answers.rag_status, answers.percent_complete)
-    update.achieved = answers.achieved
-    update.next_steps = answers.next_steps
-    update.risks_issues = answers.risks_issues
-    update.corrective_action = answers.corrective_action
+    _apply_answers(update, answers)
     if submit:
         _submission_check(update)
     elif update.state == ProgressUpdate.State.RETURNED:  # still past draft: the database holds it to these rules
         for rule in SUBMISSION_RULES:
             rule.check(update)
     previous_state = update.state
-    update.author = user
+    _set_author(update, user, entered_by)
     update.version = (update.version or 0) + 1
     if submit:
         update.state = ProgressUpdate.State.SUBMITTED
@@ -279,6 +276,25 @@ def progress_update_save(
     if submit:
         transaction.on_commit(lambda: notify_update_submitted(update_id=update.pk, previous_state=previous_state))
     return update
+
+
+def _apply_answers(update: ProgressUpdate, answers: ProgressAnswers) -> None:
+    update.rag_status = answers.rag_status
+    update.percent_complete = CompleteMeans100.percent(answers.rag_status, answers.percent_complete)
+    update.achieved = answers.achieved
+    update.next_steps = answers.next_steps
+    update.risks_issues = answers.risks_issues
+    update.corrective_action = answers.corrective_action
+
+
+def _set_author(update: ProgressUpdate, user, entered_by) -> None:
+    """The update is the author's; when a strategy lead typed it in for them (the progress sheet), it says so, and
+    its history reads "Entered by X on behalf of Y". A version the author saves themselves clears the mark."""
+    update.author = user
+    update.entered_by = entered_by
+    if entered_by is not None:
+        update._change_reason = f"Entered by {entered_by} on behalf of {user}"
+        update._history_user = entered_by
 
 
 def _milestones_complete(update: ProgressUpdate, chosen, *, user) -> None:

@@ -305,7 +305,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
 def update_review(request: HttpRequest, pk: int) -> HttpResponse:
     update = get_object_or_404(
         ProgressUpdate.objects.select_related(
-            "deliverable__strategy", "deliverable__owner", "period", "author"
+            "deliverable__strategy", "deliverable__owner", "period", "author", "entered_by"
         ).prefetch_related("evidence", "milestones_completed"),
         pk=pk,
     )

@@ -47,6 +47,9 @@ ACCESS = {
     "aims:council_details": ("get", {"lead"}),
     "aims:linked_strategies": ("get", {"lead"}),
     "aims:strategy_history": ("get", {"lead", "board"}),
+    "aims:progress_sheet_download": ("get", {"lead"}),
+    "aims:progress_sheet_upload": ("get", {"lead"}),
+    "aims:progress_sheet_check": ("get", {"lead"}),  # and only for the lead who uploaded it
     "aims:council_logo": ("get", {"lead"}),  # the preview on Council details; reports carry their own copy
     "aims:spreadsheet_download": ("get", {"lead"}),
     "aims:spreadsheet_upload": ("get", {"lead"}),
@@ -115,6 +118,11 @@ def world(strategy, open_period, theme, officer, other_officer, board_member, cl
     from aims.spreadsheets import spreadsheet_stage, workbook_bytes
 
     spreadsheet_token = spreadsheet_stage(strategy=strategy, user=lead, data=workbook_bytes(strategy=strategy))
+    from aims.progress_sheets import workbook_bytes as progress_sheet_bytes
+
+    progress_token = spreadsheet_stage(
+        strategy=strategy, user=lead, data=progress_sheet_bytes(strategy=strategy, period=open_period)
+    )
     people = {"owner": officer, "other_officer": other_officer, "board": board_member, "clerk": clerk,
               "lead": lead, "outsider": outsider}  # fmt: skip
     args = {
@@ -138,6 +146,9 @@ def world(strategy, open_period, theme, officer, other_officer, board_member, cl
         "aims:council_details": [strategy.slug],
         "aims:linked_strategies": [strategy.slug],
         "aims:strategy_history": [strategy.slug],
+        "aims:progress_sheet_download": [strategy.slug],
+        "aims:progress_sheet_upload": [strategy.slug],
+        "aims:progress_sheet_check": [strategy.slug, progress_token],
         "aims:council_logo": [strategy.slug],
         "aims:spreadsheet_download": [strategy.slug],
         "aims:spreadsheet_upload": [strategy.slug],
