@@ -118,7 +118,10 @@ def world(strategy, open_period, theme, officer, other_officer, board_member, cl
     from aims.spreadsheets import spreadsheet_stage, workbook_bytes
 
     spreadsheet_token = spreadsheet_stage(strategy=strategy, user=lead, data=workbook_bytes(strategy=strategy))
+    from accounts.models import CouncilLead
     from aims.progress_sheets import workbook_bytes as progress_sheet_bytes
+
+    CouncilLead.objects.create(user=lead, organisation=strategy.organisation)  # for "Invitation sent" (superusers)
 
     progress_token = spreadsheet_stage(
         strategy=strategy, user=lead, data=progress_sheet_bytes(strategy=strategy, period=open_period)
