@@ -61,4 +61,8 @@ def test_lead_enters_progress_for_owners_from_the_progress_sheet(page, live_serv
 
     sign_in_as(page, officer.username, factories.PASSWORD, "bulk-officer-home")
     visit(page, f"{live_server.url}/deliverables/{website.pk}/", "bulk-officer-deliverable")
-    expect(page.get_by_text(f"entered by {lead} on behalf of {officer}")).to_be_visible()
+    expect(page.locator(".govuk-summary-list__value", has_text=f"Draft – entered by {lead} on behalf of {officer}")
+           ).to_be_visible()  # fmt: skip
+    expect(page.get_by_role("region", name="Who changed what, and when (newest first)")).to_contain_text(
+        f"(Entered by {lead} on behalf of {officer})"
+    )

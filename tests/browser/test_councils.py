@@ -37,10 +37,10 @@ def test_superuser_adds_a_council_and_invites_its_first_lead(page, live_server, 
     expect(summary).to_contain_text("Enter an email address in the correct format")
 
     page.get_by_label("Council name").fill("Wirral Council")
-    page.get_by_label("Address").fill("Wallasey Town Hall, Brighton Street, Wallasey, CH44 8ED")
+    page.get_by_label("Address", exact=True).fill("Wallasey Town Hall, Brighton Street, Wallasey, CH44 8ED")
     page.get_by_label("Email address").fill("digital@wirral.example.gov.uk")
     page.get_by_label("Telephone number").fill("0151 606 2000")
-    page.get_by_label("Website").fill("https://www.wirral.gov.uk")
+    page.get_by_label("Website", exact=True).fill("https://www.wirral.gov.uk")
     page.get_by_role("button", name="Add council").click()
     after_action(page, "councils-invite-lead")
     expect(page.get_by_role("heading", level=1)).to_have_text("Invite the first strategy lead")
