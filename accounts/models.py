@@ -64,6 +64,25 @@ class Membership(models.Model):
         return f"{self.user} – {self.get_role_display()} – {self.strategy}"
 
 
+class CouncilLead(models.Model):
+    """A strategy lead of a whole council rather than of one strategy: the first lead a superuser invites for a new
+    council, before it has any strategy. They may set up the council's strategies (aims.rules.is_council_lead)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="council_leads")
+    organisation = models.ForeignKey("aims.Organisation", on_delete=models.CASCADE, related_name="council_leads")
+    history = HistoricalRecords()  # who made whom a council's lead, and when
+
+    class Meta:
+        ordering = ["organisation", "user"]
+        verbose_name = "council strategy lead"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="council_lead_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – Strategy lead – {self.organisation}"
+
+
 class RateLimitCounter(models.Model):
     """Requests counted against one limit (accounts/signin_limits.py) in a window that starts with the first.
 

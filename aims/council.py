@@ -1,5 +1,6 @@
 """The council details a committee report shows: the council's logo with its alternative text, and who reports on a
-strategy (its responsible officer). Edited on "Council details" by the strategy's leads."""
+strategy (its responsible officer). Edited on "Council details" by the strategy's leads. A council itself is added
+by a superuser on "Councils" (`organisation_create`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import uuid
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.text import slugify
 
 from aims.models import Organisation, Strategy
 from core import freshness
@@ -42,4 +44,39 @@ def council_details_update(
         # Issued reports carry their own copy of the logo (reports/snapshot.py), so the old file is not needed.
         storage = organisation.logo.storage
         transaction.on_commit(lambda: storage.delete(old_logo))
+    return organisation
+
+
+def organisation_slug(name: str) -> str:
+    """The council's address in the portal, made from its name ("Cheshire East Council" -> cheshire-east-council),
+    with a number added if another council has it."""
+    base = slugify(name)[:90] or "council"
+    slug, n = base, 1
+    while Organisation.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@freshness.atomic
+def organisation_create(
+    *, name: str, address: str = "", email: str = "", telephone: str = "", website: str = ""
+) -> Organisation:
+    """Add a council with its contact details (shown on committee reports). Refuses a name already in the portal."""
+    name = " ".join(name.split())
+    if not name:
+        raise DomainError("Enter the council's name")
+    if Organisation.objects.filter(name__iexact=name).exists():
+        raise DomainError(f"{name} is already in the portal: choose it on the Councils page instead.")
+    organisation = Organisation(
+        name=name,
+        slug=organisation_slug(name),
+        address=address.strip(),
+        email=email.strip(),
+        telephone=telephone.strip(),
+        website=website.strip(),
+    )
+    organisation.full_clean()
+    organisation.save()
+    freshness.mark(organisations=[organisation.pk])
     return organisation

@@ -1,4 +1,5 @@
-"""Demo data: three councils' digital strategies, demo logins, progress history and evidence.
+"""Demo data: three councils' digital strategies (and Cheshire West and Chester's data strategy, linked to its
+digital strategy), demo logins, progress history and evidence.
 
 `load_demo` imports the strategy documents in aims/demo/ through the ordinary importer, creates the demo
 people and their roles, and invents several years of progress for every deliverable. It is idempotent: rows
@@ -30,6 +31,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from accounts.models import NAME_FIELDS, Membership, Role, User
+from aims.links import strategy_links_set
 from aims.models import (
     CADENCE_MONTHS,
     RAG,
@@ -49,7 +51,7 @@ from core import freshness
 from principles.models import DeliverablePrinciple, Principle
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
-DEMO_FILES = ["cheshire-east.yaml", "cheshire-west.yaml", "stockport.yaml"]
+DEMO_FILES = ["cheshire-east.yaml", "cheshire-west.yaml", "cheshire-west-data.yaml", "stockport.yaml"]
 DEFAULT_PASSWORD = "demo-pass-2026"  # noqa: S105 (demo logins only; refused in production)
 LEADS_GROUP = "Strategy leads"
 
@@ -86,7 +88,7 @@ DEMO_LOGINS = [
         "Head of Customer Services",
         "Customer Services",
         "01632 960 401",
-        "Officer: records progress on deliverables in Cheshire East and Cheshire West and Chester",
+        "Officer: records progress on deliverables in Cheshire East and Cheshire West and Chester (both strategies)",
     ),
     DemoPerson(
         "board",
@@ -95,7 +97,7 @@ DEMO_LOGINS = [
         "Director of Finance and Customer Services, Digital Board chair",
         "Corporate Services",
         "01632 960 402",
-        "Board member: reads dashboards, accepts or returns updates in all three strategies",
+        "Board member: reads dashboards, accepts or returns updates in all four strategies",
     ),
     DemoPerson(
         "clerk",
@@ -104,7 +106,7 @@ DEMO_LOGINS = [
         "Democratic Services Officer",
         "Democratic Services",
         "01632 960 403",
-        "Committee clerk: produces and publishes progress reports for all three strategies",
+        "Committee clerk: produces and publishes progress reports for all four strategies",
     ),
     DemoPerson(
         "lead",
@@ -113,7 +115,7 @@ DEMO_LOGINS = [
         "Digital Strategy Manager",
         "Transformation and Programme Office",
         "01632 960 404",
-        "Strategy lead: people and roles, spreadsheets, council details and reports for all three strategies",
+        "Strategy lead: people and roles, spreadsheets, council details and reports for all four strategies",
     ),
     DemoPerson(
         "admin",
@@ -172,13 +174,20 @@ EXTRA_OFFICERS = [
 
 # Roles held by the five demo logins, by strategy slug. Extra officers get the officer role where they own or
 # contribute to a deliverable.
-ALL_SLUGS = ["cheshire-east-digital-strategy", "cheshire-west-digital-borough", "stockport-radically-digital"]
+ALL_SLUGS = [
+    "cheshire-east-digital-strategy",
+    "cheshire-west-digital-borough",
+    "cheshire-west-data-to-impact",
+    "stockport-radically-digital",
+]
 DEMO_ROLES: dict[str, list[tuple[str, str]]] = {
     "lead": [(slug, Role.LEAD) for slug in ALL_SLUGS],
     "board": [(slug, Role.BOARD) for slug in ALL_SLUGS],
     "clerk": [(slug, Role.CLERK) for slug in ALL_SLUGS],
-    "officer": [(slug, Role.OFFICER) for slug in ALL_SLUGS[:2]],
+    "officer": [(slug, Role.OFFICER) for slug in ALL_SLUGS[:3]],
 }
+# Strategies adopted together (seed 002: Cabinet approved the digital and the data strategy on 10 December 2025).
+DEMO_LINKS = [("cheshire-west-digital-borough", "cheshire-west-data-to-impact")]
 
 
 # How each strategy's story goes
@@ -923,18 +932,30 @@ def _set_period_statuses(strategy: Strategy, today: dt.date) -> None:
             period.save(update_fields=["status"])
 
 
-def _ensure_memberships(strategy: Strategy, people: dict[str, User]) -> None:
+def _ensure_memberships(strategy: Strategy, people: dict[str, User], document: dict) -> None:
     for username, roles in DEMO_ROLES.items():
         for slug, role in roles:
             if slug == strategy.slug:
                 Membership.objects.get_or_create(user=people[username], strategy=strategy, role=role)
     extra = {person.username for person in EXTRA_OFFICERS}
-    team = User.objects.filter(
-        models.Q(owned_deliverables__strategy=strategy) | models.Q(contributed_deliverables__strategy=strategy),
-        username__in=extra,
-    ).distinct()
-    for user in team:
-        Membership.objects.get_or_create(user=user, strategy=strategy, role=Role.OFFICER)
+    team = {name for d in document.get("deliverables") or [] for name in [d["owner"], *(d.get("contributors") or [])]}
+    for username in sorted(team & extra):
+        Membership.objects.get_or_create(user=people[username], strategy=strategy, role=Role.OFFICER)
+
+
+def _import_with_people(document: dict, people: dict[str, User]) -> Strategy:
+    """The importer takes only owners and contributors with a role in the strategy (as a lead must invite people
+    before naming them): import the structure, give the demo people their roles, then import the whole document."""
+    strategy = strategy_import(data={**document, "deliverables": []})
+    _ensure_memberships(strategy, people, document)
+    return strategy_import(data=document)
+
+
+def _link_strategies() -> None:
+    for slug, other_slug in DEMO_LINKS:
+        strategy = Strategy.objects.get(slug=slug)
+        others = {*strategy.linked_strategies.all(), Strategy.objects.get(slug=other_slug)}
+        strategy_links_set(strategy=strategy, linked=others, by=None)
 
 
 def _save_evidence(update: ProgressUpdate, planned: PlannedEvidence, author: User) -> None:
@@ -1060,9 +1081,8 @@ def load_demo(*, password: str, today: dt.date | None = None, stdout: TextIO | N
             for d in document.get("deliverables") or []:
                 for milestone in d.get("milestones") or []:
                     milestone["completed_on"] = plans[d["reference"]].milestones_done.get(milestone["title"])
-            strategy = strategy_import(data=document)
+            strategy = _import_with_people(document, people)
             _set_period_statuses(strategy, today)
-            _ensure_memberships(strategy, people)
             periods = {p.start_date: p for p in strategy.periods.all()}
             for deliverable in strategy.deliverables.order_by("reference"):
                 for planned in plans.get(deliverable.reference, DeliverablePlan([], {})).updates:
@@ -1073,6 +1093,7 @@ def load_demo(*, password: str, today: dt.date | None = None, stdout: TextIO | N
             freshness.mark(strategy_wide=[strategy.pk])
             strategies.append(strategy)
             _say(stdout, f"Loaded {strategy.organisation.name}: {strategy.title}.")
+        _link_strategies()
         return demo_counts(strategies)
 
 

@@ -99,6 +99,9 @@ class Strategy(models.Model):
     data_version = models.PositiveBigIntegerField(
         default=0, editable=False, help_text="Raised whenever anything in the strategy changes; keys cached figures."
     )
+    # Strategies of the same council adopted or run together (aims.links.strategy_links_set checks the council
+    # and records each change in the history of both strategies, as a change reason).
+    linked_strategies = models.ManyToManyField("self", symmetrical=True, blank=True, verbose_name="linked strategies")
 
     history = HistoricalRecords(excluded_fields=["data_version"])
 
@@ -257,7 +260,7 @@ class ReportingPeriod(models.Model):
     deadline = models.DateField("update deadline")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.UPCOMING)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords()  # relabelled, a deadline moved, opened or closed: "Changes to this strategy"
 
     class Meta:
         ordering = ["strategy", "start_date"]
@@ -306,6 +309,17 @@ class ProgressUpdate(models.Model):
     milestones_completed = models.ManyToManyField(Milestone, blank=True, related_name="completed_in_updates")
     state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="authored_updates")
+    # Set when a strategy lead (the programme office) typed this version in for the author, the deliverable's
+    # owner, from the progress sheet (aims/progress_sheets.py); blank when the author saved it themselves.
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="entered by",
+        help_text="Who entered this version on the author's behalf, if someone else did.",
+    )
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="reviewed_updates"
     )

@@ -10,6 +10,7 @@ SECTIONS = {
     "dashboard": ("reports:dashboard",),
     "reports": ("reports:report", "reports:version"),
     "strategies": ("aims:strategy_",),
+    "councils": ("people:council_",),
 }
 
 
@@ -25,6 +26,8 @@ def service_nav(request: HttpRequest) -> list[dict]:
     if is_report_reader_anywhere(user):
         items.append(("reports", "Progress reports", reverse("reports:report_index")))
     items.append(("strategies", "Strategies", reverse("aims:strategy_list")))
+    if user.is_superuser:
+        items.append(("councils", "Councils", reverse("people:council_list")))
     match = getattr(request, "resolver_match", None)
     view_name = match.view_name if match else ""
     return [

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from accounts.models import Membership, Role
+from accounts.models import CouncilLead, Membership, Role
 from aims.models import Deliverable, Organisation, Strategy
 
 
@@ -68,32 +68,20 @@ def can_set_up_strategy(user, strategy: Strategy | int) -> bool:
     return has_role(user, strategy, Role.LEAD)
 
 
-def councils_led(user) -> QuerySet[Organisation]:
-    """The councils in which the user may set up a new strategy: those where they lead any strategy (every council
-    for a superuser)."""
-    if not user.is_authenticated:
-        return Organisation.objects.none()
-    if user.is_superuser:
-        return Organisation.objects.all()
-    led = [strategy_id for strategy_id, roles in roles_by_strategy(user).items() if Role.LEAD in roles]
-    return Organisation.objects.filter(strategies__pk__in=led).distinct()
-
-
-def is_council_lead(user, organisation: Organisation) -> bool:
-    """A lead of any strategy of this council (or a superuser): may set up a new strategy for it."""
-    return councils_led(user).filter(pk=organisation.pk).exists()
-
-
 def can_create_strategy(user) -> bool:
-    """Whether "Set up a new strategy" is open to this person: a lead in some council, or a superuser."""
-    if not user.is_authenticated:
-        return False
-    return user.is_superuser or any(Role.LEAD in roles for roles in roles_by_strategy(user).values())
+    """Whether "Set up a new strategy" is open to this person: a lead in some council (of one of its strategies, or
+    the council's first lead, invited before it had any), or a superuser."""
+    return councils_led(user).exists()
 
 
 def can_edit_council_details(user, strategy: Strategy) -> bool:
     """The council's logo and the strategy's responsible officer, shown on committee reports: its leads."""
     return can_manage_strategy(user, strategy)
+
+
+def can_view_changes(user, strategy: Strategy | int) -> bool:
+    """ "Changes to this strategy" (who changed its structure, periods and roles): its leads and board members."""
+    return has_role(user, strategy, Role.LEAD, Role.BOARD)
 
 
 def can_review(user, strategy: Strategy) -> bool:
@@ -183,3 +171,38 @@ def deactivatable_people(user, people) -> set[int]:
 
 def can_deactivate_person(user, person) -> bool:
     return person.pk in deactivatable_people(user, [person])
+
+
+def is_council_lead(user, organisation: Organisation | int) -> bool:
+    """A strategy lead of the council: a lead of any of its strategies, or a council-level lead (CouncilLead, the
+    first lead a superuser invites before the council has a strategy). Superusers are not counted here: ask
+    `can_set_up_strategy_in` for who may set up a strategy there."""
+    if not user.is_authenticated:
+        return False
+    organisation_id = organisation if isinstance(organisation, int) else organisation.pk
+    led = [strategy_id for strategy_id, roles in roles_by_strategy(user).items() if Role.LEAD in roles]
+    if led and Strategy.objects.filter(pk__in=led, organisation_id=organisation_id).exists():
+        return True
+    return CouncilLead.objects.filter(user=user, organisation_id=organisation_id).exists()
+
+
+def councils_led(user) -> QuerySet[Organisation]:
+    """The councils whose strategies the person may set up: all of them for a superuser, else those they lead."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    if user.is_superuser:
+        return Organisation.objects.all()
+    led = Membership.objects.filter(user=user, role=Role.LEAD).values("strategy__organisation_id")
+    return Organisation.objects.filter(
+        Q(pk__in=led) | Q(pk__in=CouncilLead.objects.filter(user=user).values("organisation_id"))
+    )
+
+
+def can_set_up_strategy_in(user, organisation: Organisation | int) -> bool:
+    """ "Set up a new strategy" for the council: a superuser or a strategy lead of the council."""
+    return user.is_authenticated and (user.is_superuser or is_council_lead(user, organisation))
+
+
+def can_manage_councils(user) -> bool:
+    """ "Councils": adding a council and inviting its first strategy lead is for superusers only."""
+    return user.is_authenticated and user.is_superuser

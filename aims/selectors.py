@@ -61,6 +61,7 @@ def strategy_get_tree(*, slug: str) -> Strategy:
                 .annotate(deliverable_count=Count("deliverables")),
             ),
             "principles",
+            Prefetch("linked_strategies", queryset=Strategy.objects.order_by("title")),
         )
         .get(slug=slug)
     )
@@ -126,7 +127,7 @@ def period_to_record(
 def progress_update_to_check(*, pk: int) -> ProgressUpdate:
     """An update with what "Check your answers" shows: its deliverable, period, evidence and milestones."""
     return (
-        ProgressUpdate.objects.select_related("deliverable__strategy", "period", "author", "reviewer")
+        ProgressUpdate.objects.select_related("deliverable__strategy", "period", "author", "reviewer", "entered_by")
         .prefetch_related("evidence", "milestones_completed")
         .get(pk=pk)
     )
@@ -240,7 +241,7 @@ def deliverable_get(*, pk: int) -> Deliverable:
             Prefetch("principle_links", queryset=DeliverablePrinciple.objects.select_related("principle")),
             Prefetch(
                 "updates",
-                queryset=ProgressUpdate.objects.select_related("period", "author", "reviewer")
+                queryset=ProgressUpdate.objects.select_related("period", "author", "reviewer", "entered_by")
                 .prefetch_related("evidence")
                 .order_by("-period__start_date"),
             ),
@@ -261,7 +262,17 @@ HISTORY_LABELS = {
 }
 # Many-to-many changes are not diffed: simple_history would read them with a query per history record.
 HISTORY_M2M = ["milestones_completed", "contributors", "aims"]
-HISTORY_HIDDEN = {"version", "updated_at", "created_at", "submitted_at", "reviewed_at", "id", "file", "sha256"}
+HISTORY_HIDDEN = {
+    "version",
+    "updated_at",
+    "created_at",
+    "submitted_at",
+    "reviewed_at",
+    "id",
+    "file",
+    "sha256",
+    "entered_by",
+}  # fmt: skip (who entered it on whose behalf is said by the change reason)
 
 
 @dataclass
@@ -339,9 +350,10 @@ def deliverable_history(*, deliverable: Deliverable, limit: int = 50) -> list[Hi
             if record.history_type == "~" and not changes:
                 continue
             who = record.history_user.display_name if record.history_user else "The system"
-            entries.append(
-                HistoryEntry(record.history_date, who, f"{describe(record)} {kinds[record.history_type]}", changes)
-            )
+            what = f"{describe(record)} {kinds[record.history_type]}"
+            if record.history_change_reason:  # "Entered by X on behalf of Y" (the progress sheet)
+                what = f"{what} ({record.history_change_reason})"
+            entries.append(HistoryEntry(record.history_date, who, what, changes))
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:limit]
 

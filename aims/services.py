@@ -238,9 +238,11 @@ def progress_update_save(
     submit: bool,
     evidence: EvidenceInput | None = None,
     milestones_completed: list[Milestone] | dict[Milestone, dt.date | None] | None = None,
+    entered_by=None,
 ) -> ProgressUpdate:
     """Save a draft or submit an update for review, with its evidence, guarding against lost edits.
 
+    `entered_by`: a lead typing the answers in for `user`, the owner (the progress sheet; see `_set_author`).
     `expected_version` is the version the person opened (0 for a new update). If anyone saved since,
     ConcurrentEditError is raised and nothing is written. `milestones_completed`: the milestones this update
     completes, each with the date it was achieved (a list, or None as a date: today, or the date already held);
@@ -264,7 +266,7 @@ def progress_update_save(
         for rule in SUBMISSION_RULES:
             rule.check(update)
     previous_state = update.state
-    update.author = user
+    _set_author(update, user, entered_by)
     update.version = (update.version or 0) + 1
     if submit:
         update.state = ProgressUpdate.State.SUBMITTED
@@ -296,6 +298,16 @@ def _apply_answers(update: ProgressUpdate, answers: ProgressAnswers) -> None:
     marked = [name for name in exempt.UPDATE_FIELDS if name in answers.exempt_fields]
     update.exempt_paragraph = exempt.valid_paragraph(answers.exempt_paragraph) if marked else None
     update.exempt_fields = marked if update.exempt_paragraph else []
+
+
+def _set_author(update: ProgressUpdate, user, entered_by) -> None:
+    """The update is the author's; when a strategy lead typed it in for them (the progress sheet), it says so, and
+    its history reads "Entered by X on behalf of Y". A version the author saves themselves clears the mark."""
+    update.author = user
+    update.entered_by = entered_by
+    if entered_by is not None:
+        update._change_reason = f"Entered by {entered_by} on behalf of {user}"
+        update._history_user = entered_by
 
 
 def _milestones_complete(update: ProgressUpdate, chosen, *, user) -> None:

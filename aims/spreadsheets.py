@@ -156,7 +156,8 @@ def _read_me(ws, strategy: Strategy, sheets: list[Sheet]) -> None:
         "periods by start date): change a reference or number and the row is a new one.",
         "Removing a row does not remove anything from the portal. Withdraw a deliverable by setting Active to No.",
         "Progress (updates, evidence, completed milestones) is not in this file and is never changed by it.",
-        "Columns marked required must be filled in. Dates are real dates; people are named by username or email; "
+        "Columns marked required must be filled in. Dates are real dates; people are named by username or email "
+        "and must have a role in the strategy (invite them in People and roles first); "
         "lists of numbers or people are separated by commas.",
         "",
     ]
@@ -435,7 +436,6 @@ class Plan:
             return "enter a whole number"
         if message.startswith("expected a number above 0"):
             return "enter a number above 0"
-        message = message.replace("no user has the username or email", "nobody in the portal has the username or email")
         for word, theirs in self.words.items():
             message = message.replace(f"no {word} number", f"no {theirs} number")
         return re.sub(r"'([^']*)'", r"\1", message)

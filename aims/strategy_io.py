@@ -1,7 +1,8 @@
 """Import and export of a strategy's structure as a plain document (YAML or JSON).
 
 The document holds the organisation, the strategy, its aims, principles, themes, deliverables (owners and
-contributors by username or email, principle links, milestones) and reporting periods. Progress is not part of
+contributors by username or email, each a person with a role in the strategy, principle links, milestones) and
+reporting periods. Progress is not part of
 it. Import is an upsert by natural keys (slug, number, reference, start date): importing the same document
 twice changes nothing, and a round trip (export, import elsewhere) gives the same strategy. An import never
 touches progress: updates, evidence and milestone completions stay as officers recorded them (a milestone's
@@ -219,12 +220,25 @@ class _Checker:
                 seen[key] = place
 
 
-def _find_users(names: set[str]) -> dict[str, Any]:
+NOT_A_MEMBER = "{name} is not one of this strategy's people: invite them in People and roles first"
+
+
+def _find_people(names: set[str], strategy_slug: str) -> dict[str, Any]:
+    """The people named (by username or email) who are the strategy's people: a role in it, or already an owner or
+    contributor of one of its deliverables (so a file exported before they lost their role still reads back).
+    Anyone else is refused with one message, whether or not they have an account, so an import cannot be used to
+    find out who has one."""
     User = get_user_model()
     found: dict[str, Any] = {}
-    if not names:
+    if not names or not strategy_slug:
         return found
-    for user in User.objects.filter(Q(username__in=names) | Q(email__in=names)):
+    in_strategy = (
+        Q(memberships__strategy__slug=strategy_slug)
+        | Q(owned_deliverables__strategy__slug=strategy_slug)
+        | Q(contributed_deliverables__strategy__slug=strategy_slug)
+    )
+    people = User.objects.filter(pk__in=User.objects.filter(in_strategy).values("pk"))
+    for user in people.filter(Q(username__in=names) | Q(email__in=names)):
         found[user.username] = user
         if user.email:
             found.setdefault(user.email, user)
@@ -345,18 +359,20 @@ def _parse_deliverable(c: _Checker, raw: Any, place: str, theme_numbers: set, pr
     return d
 
 
-def _check_people(c: _Checker, deliverables: list[dict]) -> dict[str, Any]:
-    """Every owner and contributor must be a person in the portal, named by username or email."""
+def _check_people(c: _Checker, deliverables: list[dict], strategy_slug: str) -> dict[str, Any]:
+    """Every owner and contributor must have a role in the strategy (People and roles), named by username or
+    email. A strategy new to the portal has nobody yet: import its structure, invite its people, then import the
+    deliverables."""
     people: set[str] = set()
     for d in deliverables:
         people.update([d["owner"], *d["contributors"]] if d["owner"] else d["contributors"])
-    users = _find_users({p for p in people if p})
+    users = _find_people({p for p in people if p}, strategy_slug)
     for d in deliverables:
         if d["owner"] and d["owner"] not in users:
-            c.problem(f"{d['place']}.owner", f"no user has the username or email {d['owner']!r}")
+            c.problem(f"{d['place']}.owner", NOT_A_MEMBER.format(name=d["owner"]))
         for j, name in enumerate(d["contributors"]):
             if name not in users:
-                c.problem(f"{d['place']}.contributors[{j}]", f"no user has the username or email {name!r}")
+                c.problem(f"{d['place']}.contributors[{j}]", NOT_A_MEMBER.format(name=name))
     return users
 
 
@@ -403,7 +419,7 @@ def _parse(data: Any) -> dict:
         for i, raw in enumerate(c.sequence(doc.get("deliverables"), "deliverables") if doc else [])
     ]
     c.unique([(d["place"] + ".reference", d["reference"] or None) for d in deliverables], "reference")
-    users = _check_people(c, deliverables)
+    users = _check_people(c, deliverables, strategy.get("slug") or "")
     periods = _parse_periods(c, doc)
     if c.problems:
         raise StrategyImportError(c.problems)

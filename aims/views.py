@@ -43,6 +43,7 @@ def strategy_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "can_edit_council_details": can_edit_council_details,
             "can_manage_strategy": rules.can_manage_strategy(request.user, strategy),
             "can_manage_people": rules.can_manage_people(request.user, strategy),
+            "can_view_changes": rules.can_view_changes(request.user, strategy),
         },
     )
 
@@ -305,7 +306,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
 def update_review(request: HttpRequest, pk: int) -> HttpResponse:
     update = get_object_or_404(
         ProgressUpdate.objects.select_related(
-            "deliverable__strategy", "deliverable__owner", "period", "author"
+            "deliverable__strategy", "deliverable__owner", "period", "author", "entered_by"
         ).prefetch_related("evidence", "milestones_completed"),
         pk=pk,
     )

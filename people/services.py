@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from accounts.models import Membership, Role, User
+from accounts.models import CouncilLead, Membership, Role, User
 from aims import handover
-from aims.models import Deliverable, Strategy
+from aims.models import Deliverable, Organisation, Strategy
 from core import freshness
 from core.errors import DomainError
 from core.notifications import absolute_url, notify
@@ -157,3 +157,33 @@ def person_deactivate(*, person: User, reassign_to: User, by: User) -> dict[str,
     # person leads keeps a lead: the one doing it. The hand-over deletes the memberships; the history middleware
     # names who did it.
     return handover.user_deactivate(user=person, reassign_to=reassign_to, by=by)
+
+
+@freshness.atomic
+def council_lead_invite(*, organisation: Organisation, full_name: str, email: str, by: User) -> Invitation:
+    """Make the person with this email address (any case) a strategy lead of the whole council (CouncilLead), so
+    they can set up its first strategy, creating the account if there is none, and email them as "Invite a
+    person" does: a new account (or one whose password was never set) gets the link to set a password."""
+    email = email.strip()
+    person = User.objects.filter(email__iexact=email).order_by("pk").first()
+    created = person is None
+    if created:
+        person = _new_person(full_name=full_name, email=email)
+    elif not person.is_active:
+        raise DomainError(f"{person} has an account that is switched off. Switch it on in the Django admin first.")
+    if CouncilLead.objects.filter(organisation=organisation, user=person).exists():
+        raise DomainError(f"{person} is already a strategy lead of {organisation.name}.")
+    lead = CouncilLead(organisation=organisation, user=person)
+    lead._history_user = by
+    lead.save()
+    freshness.mark(people=[person.pk])
+    # The invitation's wording names what they will work on: the council's strategies, none of which exists yet.
+    context = {"person": person, "strategy": {"title": f"the strategies of {organisation.name}"},
+               "roles": [ROLE_LABELS[Role.LEAD]], "by": by}  # fmt: skip
+    if created or not person.has_usable_password():
+        context |= {"link": set_password_url(person), "days": settings.INVITATION_TIMEOUT // 86400}
+        transaction.on_commit(lambda: notify(template="invitation", to=[person.email], context=context))
+    else:
+        context["link"] = absolute_url(reverse("home"))
+        transaction.on_commit(lambda: notify(template="roles_added", to=[person.email], context=context))
+    return Invitation(person=person, created=created, added=(ROLE_LABELS[Role.LEAD],))

@@ -70,7 +70,7 @@ def _check(details: StrategyDetails) -> None:
 def strategy_create(*, organisation: Organisation, details: StrategyDetails, by: User) -> Strategy:
     """Create a strategy for a council the person leads in (any, for a superuser), make them its lead and generate
     its reporting periods."""
-    if not rules.is_council_lead(by, organisation):
+    if not rules.can_set_up_strategy_in(by, organisation):
         raise DomainError(f"You can only set up strategies for councils you lead a strategy in, not {organisation}.")
     _check(details)
     Organisation.objects.select_for_update().filter(pk=organisation.pk).first()  # one slug chooser at a time

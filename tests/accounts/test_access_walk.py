@@ -50,6 +50,11 @@ ACCESS = {
     "reports:version_download_exempt": ("get", READERS),  # people with a role who may read the report
     "reports:version_download_exempt_docx": ("get", READERS),
     "aims:council_details": ("get", {"lead"}),
+    "aims:linked_strategies": ("get", {"lead"}),
+    "aims:strategy_history": ("get", {"lead", "board"}),
+    "aims:progress_sheet_download": ("get", {"lead"}),
+    "aims:progress_sheet_upload": ("get", {"lead"}),
+    "aims:progress_sheet_check": ("get", {"lead"}),  # and only for the lead who uploaded it
     "aims:council_logo": ("get", {"lead"}),  # the preview on Council details; reports carry their own copy
     "aims:spreadsheet_download": ("get", {"lead"}),
     "aims:spreadsheet_upload": ("get", {"lead"}),
@@ -90,6 +95,11 @@ ACCESS = {
     "strategy_setup:period_change": ("get", {"lead"}),
     "strategy_setup:period_close": ("get", {"lead"}),
     "strategy_setup:period_open_next": ("get", {"lead"}),
+    # Councils: superusers only (tests/people/test_councils.py signs one in); no council role reaches them.
+    "people:council_list": ("get", set()),
+    "people:council_add": ("get", set()),
+    "people:council_lead_invite": ("get", set()),
+    "people:council_lead_invited": ("get", set()),
 }
 
 
@@ -170,6 +180,14 @@ def world(strategy, open_period, theme, officer, other_officer, board_member, cl
         },
         **{f"strategy_setup:{n}": [strategy.slug, open_period.pk] for n in ("period_change", "period_close")},
     }
+    from accounts.models import CouncilLead
+    from aims.progress_sheets import workbook_bytes as progress_sheet_bytes
+
+    CouncilLead.objects.create(user=lead, organisation=strategy.organisation)  # for "Invitation sent" (superusers)
+
+    progress_token = spreadsheet_stage(
+        strategy=strategy, user=lead, data=progress_sheet_bytes(strategy=strategy, period=open_period)
+    )
     people = {"owner": officer, "other_officer": other_officer, "board": board_member, "clerk": clerk,
               "lead": lead, "outsider": outsider}  # fmt: skip
     args = {
@@ -193,11 +211,18 @@ def world(strategy, open_period, theme, officer, other_officer, board_member, cl
         "reports:version_download_exempt": [version.pk],
         "reports:version_download_exempt_docx": [version.pk],
         "aims:council_details": [strategy.slug],
+        "aims:linked_strategies": [strategy.slug],
+        "aims:strategy_history": [strategy.slug],
+        "aims:progress_sheet_download": [strategy.slug],
+        "aims:progress_sheet_upload": [strategy.slug],
+        "aims:progress_sheet_check": [strategy.slug, progress_token],
         "aims:council_logo": [strategy.slug],
         "aims:spreadsheet_download": [strategy.slug],
         "aims:spreadsheet_upload": [strategy.slug],
         "aims:spreadsheet_check": [strategy.slug, spreadsheet_token],
         **{name: [strategy.slug] for name in ("people:people_list", "people:invite")},
+        "people:council_lead_invite": [strategy.organisation.slug],
+        "people:council_lead_invited": [strategy.organisation.slug, lead.pk],
         **{
             f"strategy_setup:{name}": [strategy.slug]
             for name in (

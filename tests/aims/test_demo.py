@@ -22,6 +22,7 @@ pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 11, 21)
 PASSWORD = "test-demo-pass-2026"
 CE, CWAC, SMBC = "cheshire-east-digital-strategy", "cheshire-west-digital-borough", "stockport-radically-digital"
+CWAC_DATA = "cheshire-west-data-to-impact"
 
 
 @pytest.fixture(autouse=True)
@@ -119,6 +120,25 @@ def test_the_three_strategies_have_their_own_shape(loaded):
         assert 10 <= deliverables.count() <= 30
         assert 3 <= Strategy.objects.get(slug=slug).themes.count() <= 7
         assert all(1 <= d.milestones.count() <= 4 for d in deliverables)
+
+
+def test_cheshire_west_has_two_linked_strategies_adopted_together_by_cabinet(loaded, client):
+    """Seed 002: Cabinet approved "Digital Ambition 2025-28" and "From Data to Impact 2025-28" together."""
+    digital, data = Strategy.objects.get(slug=CWAC), Strategy.objects.get(slug=CWAC_DATA)
+    assert (digital.title, data.title) == ("Digital Ambition 2025-28", "From Data to Impact 2025-28")
+    assert digital.organisation == data.organisation
+    for strategy in (digital, data):
+        assert (strategy.cadence, strategy.adopted_by, str(strategy.adopted_on)) == (
+            "quarterly",
+            "Cabinet",
+            "2025-12-10",
+        )
+        assert strategy.deliverables.exists() and strategy.periods.filter(status="open").exists()
+    assert list(digital.linked_strategies.all()) == [data] and list(data.linked_strategies.all()) == [digital]
+    client.force_login(User.objects.get(username="board"))
+    for strategy, other in ((digital, data), (data, digital)):
+        page = client.get(f"/strategies/{strategy.slug}/").content.decode()
+        assert "Linked strategies" in page and f'href="/strategies/{other.slug}/">{other.title}</a>' in page
 
 
 def test_the_open_period_contains_today_and_has_updates_to_chase(loaded):
@@ -227,10 +247,10 @@ def test_people_roles_and_admin_rights(loaded):
     def roles(username):
         return set(Membership.objects.filter(user__username=username).values_list("strategy__slug", "role"))
 
-    assert roles("lead") == {(s, Role.LEAD) for s in (CE, CWAC, SMBC)}
-    assert roles("board") == {(s, Role.BOARD) for s in (CE, CWAC, SMBC)}
-    assert roles("clerk") == {(s, Role.CLERK) for s in (CE, CWAC, SMBC)}
-    assert roles("officer") == {(CE, Role.OFFICER), (CWAC, Role.OFFICER)}
+    assert roles("lead") == {(s, Role.LEAD) for s in (CE, CWAC, CWAC_DATA, SMBC)}
+    assert roles("board") == {(s, Role.BOARD) for s in (CE, CWAC, CWAC_DATA, SMBC)}
+    assert roles("clerk") == {(s, Role.CLERK) for s in (CE, CWAC, CWAC_DATA, SMBC)}
+    assert roles("officer") == {(CE, Role.OFFICER), (CWAC, Role.OFFICER), (CWAC_DATA, Role.OFFICER)}
     for person in EXTRA_OFFICERS:
         name = person.username
         involved = Deliverable.objects.filter(Q(owner__username=name) | Q(contributors__username=name))

@@ -28,7 +28,8 @@ def tree(strategy, open_period):
     theme = factories.ThemeFactory(strategy=strategy, number=1, title="Customer experience")
     theme.aims.set(aims)
     owner = factories.UserFactory(username="p.shah")
-    factories.UserFactory(username="j.hughes")
+    factories.MembershipFactory(user=owner, strategy=strategy)
+    factories.MembershipFactory(user=factories.UserFactory(username="j.hughes"), strategy=strategy)  # an officer
     d1 = factories.DeliverableFactory(strategy=strategy, theme=theme, owner=owner, reference="CE-01",
                                       title="New website")  # fmt: skip
     factories.DeliverableFactory(strategy=strategy, theme=theme, owner=owner, reference="CE-07",
@@ -128,6 +129,24 @@ def test_round_trip_two_cells_and_a_row_gives_exactly_those_changes(tree):
     assert after == expected
 
 
+def test_an_account_without_a_role_is_refused_in_the_same_words_as_a_name_nobody_has(tree, other_strategy):
+    """The lead may not probe for accounts: a person in another strategy reads exactly like nobody at all."""
+    elsewhere = factories.UserFactory(username="k.elsewhere", email="k.elsewhere@example.gov.uk")
+    factories.MembershipFactory(user=elsewhere, strategy=other_strategy)
+    wb = download(tree)
+    ws = wb["Deliverables"]
+    r1, r7 = row_of(ws, "Reference", "CE-01"), row_of(ws, "Reference", "CE-07")
+    ws.cell(row=r1, column=column_of(ws, "Owner")).value = "k.elsewhere@example.gov.uk"
+    ws.cell(row=r7, column=column_of(ws, "Contributors")).value = "j.hughes, z.nobody"
+    plan = spreadsheets.spreadsheet_plan(strategy=tree, data=to_bytes(wb))
+    assert sorted(plan.problems) == [
+        "Deliverables, row 2 (CE-01), column Owner: k.elsewhere@example.gov.uk is not one of this strategy's people: "
+        "invite them in People and roles first",
+        "Deliverables, row 3 (CE-07), column Contributors: z.nobody is not one of this strategy's people: "
+        "invite them in People and roles first",
+    ]
+
+
 def test_a_row_left_out_removes_nothing_and_a_dropped_principle_is_refused(tree):
     before = snapshot(tree)
     wb = download(tree)
@@ -163,7 +182,8 @@ def test_five_problems_are_all_named_by_sheet_row_and_column_and_nothing_is_writ
         "Deliverables, row 2 (CE-01), column Title: this must be filled in",
         "Deliverables, row 2 (CE-01), column Workstream number: there is no workstream number 9",
         "Deliverables, row 3 (CE-07), column Due date: enter a real date, for example 31/03/2026",
-        "Deliverables, row 3 (CE-07), column Owner: nobody in the portal has the username or email nobody.here",
+        "Deliverables, row 3 (CE-07), column Owner: nobody.here is not one of this strategy's people: invite them in "
+        "People and roles first",
         "Deliverables, row 4 (CE-07), column Reference: CE-07 is used twice (also in row 3): use each once",
     ])  # fmt: skip
     with pytest.raises(spreadsheets.SpreadsheetError):

@@ -4,6 +4,7 @@ import pytest
 import yaml
 from django.core.management import CommandError, call_command
 
+from accounts.models import User
 from aims.models import Aim, Deliverable, Evidence, Milestone, Organisation, ReportingPeriod, Strategy, Theme
 from aims.strategy_io import StrategyImportError, strategy_dumps, strategy_export, strategy_import
 from principles.models import DeliverablePrinciple, Principle
@@ -16,6 +17,22 @@ MODELS = [Organisation, Strategy, Aim, Theme, Principle, Deliverable, Deliverabl
 
 def counts():
     return {m.__name__: m.objects.count() for m in MODELS}
+
+
+PEOPLE = ("p.shah", "j.hughes")
+
+
+def give_roles(slug: str) -> None:
+    """The document's owner and contributor, officers of the strategy (the import names only its people)."""
+    for username in PEOPLE:
+        factories.MembershipFactory(user=User.objects.get(username=username), strategy=Strategy.objects.get(slug=slug))
+
+
+def import_new(data: dict) -> Strategy:
+    """A strategy new to the portal has no people yet: its structure first, then its people, then the rest."""
+    strategy = strategy_import(data={**data, "deliverables": []})
+    give_roles(strategy.slug)
+    return strategy_import(data=data)
 
 
 @pytest.fixture
@@ -56,7 +73,7 @@ def document(db):
 
 
 def test_import_creates_the_whole_structure(document):
-    strategy = strategy_import(data=document)
+    strategy = import_new(document)
     assert strategy.aim_label == "Pillar"
     deliverable = strategy.deliverables.get()
     assert deliverable.owner.username == "p.shah"
@@ -67,7 +84,7 @@ def test_import_creates_the_whole_structure(document):
 
 
 def test_import_twice_changes_nothing(document):
-    strategy_import(data=document)
+    import_new(document)
     before = counts()
     exported = strategy_export(strategy=Strategy.objects.get())
     strategy_import(data=document)
@@ -76,19 +93,19 @@ def test_import_twice_changes_nothing(document):
 
 
 def test_round_trip_through_yaml_and_json_gives_the_same_strategy(document):
-    strategy = strategy_import(data=document)
+    strategy = import_new(document)
     exported = strategy_export(strategy=strategy)
     for fmt in ("yaml", "json"):
         text = strategy_dumps(strategy=strategy, fmt=fmt)
         Deliverable.objects.all().delete()  # themes protect their deliverables
         Strategy.objects.all().delete()
         Organisation.objects.all().delete()
-        strategy = strategy_import(data=json.loads(text) if fmt == "json" else yaml.safe_load(text))
+        strategy = import_new(json.loads(text) if fmt == "json" else yaml.safe_load(text))
         assert strategy_export(strategy=strategy) == exported
 
 
 def test_a_broken_document_names_every_problem_and_changes_nothing(document):
-    strategy_import(data=document)
+    import_new(document)
     before = counts()
     document["strategy"]["title"] = "Changed title"
     document["deliverables"].append({"reference": "T-01", "title": "Duplicate", "theme": 9, "owner": "nobody"})
@@ -97,7 +114,9 @@ def test_a_broken_document_names_every_problem_and_changes_nothing(document):
         strategy_import(data=document)
     places = dict(excinfo.value.problems)
     assert "there is no theme number 9" in places["deliverables[1].theme"]
-    assert "no user has the username or email 'nobody'" in places["deliverables[1].owner"]
+    assert places["deliverables[1].owner"] == (
+        "nobody is not one of this strategy's people: invite them in People and roles first"
+    )
     assert "used twice" in places["deliverables[1].reference"]
     assert "there is no principle number 7" in places["deliverables[0].principles[1].number"]
     assert counts() == before
@@ -105,7 +124,7 @@ def test_a_broken_document_names_every_problem_and_changes_nothing(document):
 
 
 def test_export_and_import_commands(tmp_path, document):
-    strategy_import(data=document)
+    import_new(document)
     out = tmp_path / "strategy.json"
     call_command("export_strategy", "digital-test", "-o", str(out))
     assert json.loads(out.read_text())["deliverables"][0]["reference"] == "T-01"
@@ -123,7 +142,7 @@ def test_re_import_after_progress_keeps_completions_updates_and_evidence(documen
     """Officers' progress (milestone completions, updates, evidence) is not the file's to change: a re-import of
     the document the strategy was set up from, which knows nothing of it, leaves it all as it was."""
     document["deliverables"][0]["milestones"].append({"title": "Go live", "due_date": "2026-02-01"})
-    strategy = strategy_import(data=document)
+    strategy = import_new(document)
     deliverable = strategy.deliverables.get()
     beta, go_live = deliverable.milestones.get(title="Beta live"), deliverable.milestones.get(title="Go live")
     period = strategy.periods.order_by("start_date").first()
@@ -147,16 +166,53 @@ def test_re_import_after_progress_keeps_completions_updates_and_evidence(documen
 
 def test_a_milestone_new_to_the_portal_takes_its_completion_from_the_file(document):
     document["deliverables"][0]["milestones"].append({"title": "Alpha", "completed_on": "2025-06-01"})
-    strategy = strategy_import(data=document)
+    strategy = import_new(document)
     assert str(strategy.deliverables.get().milestones.get(title="Alpha").completed_on) == "2025-06-01"
 
 
 def test_the_responsible_officer_travels_with_the_file_and_a_file_without_one_keeps_the_portals(document):
     document["strategy"]["responsible_officer"] = "Director of Digital"
-    strategy = strategy_import(data=document)
+    strategy = import_new(document)
     assert strategy.responsible_officer == "Director of Digital"
     assert strategy_export(strategy=strategy)["strategy"]["responsible_officer"] == "Director of Digital"
     Strategy.objects.filter(pk=strategy.pk).update(responsible_officer="Chief Digital Officer")  # Council details
     del document["strategy"]["responsible_officer"]
     strategy_import(data=document)
     assert Strategy.objects.get(pk=strategy.pk).responsible_officer == "Chief Digital Officer"
+
+
+def test_owners_and_contributors_must_be_the_strategys_people_and_nobody_can_probe_for_accounts(document):
+    """A person with an account but no role in the strategy is refused in the very words used for a name nobody
+    has, so a lead cannot find out from an import who has an account in the portal."""
+    strategy_import(data={**document, "deliverables": []})
+    outsider = factories.UserFactory(username="elsewhere")
+    factories.MembershipFactory(user=outsider, strategy=factories.StrategyFactory())  # a role in another strategy
+    give_roles("digital-test")
+    before = counts()
+    document["deliverables"][0]["owner"] = "elsewhere"
+    document["deliverables"][0]["contributors"] = ["j.hughes", "no.such.person"]
+    with pytest.raises(StrategyImportError) as excinfo:
+        strategy_import(data=document)
+    assert dict(excinfo.value.problems) == {
+        "deliverables[0].owner": (
+            "elsewhere is not one of this strategy's people: invite them in People and roles first"
+        ),
+        "deliverables[0].contributors[1]": (
+            "no.such.person is not one of this strategy's people: invite them in People and roles first"
+        ),
+    }
+    assert counts() == before
+
+
+def test_a_new_strategy_has_no_people_yet_so_its_deliverables_wait_for_the_invitations(document):
+    with pytest.raises(StrategyImportError, match="p.shah|priya.shah"):
+        strategy_import(data=document)
+    assert not Strategy.objects.exists()
+
+
+def test_an_owner_who_lost_their_role_still_reads_back_so_a_round_trip_stays_exact(document):
+    strategy = import_new(document)
+    exported = strategy_export(strategy=strategy)
+    strategy.memberships.all().delete()  # still the deliverable's owner and contributor
+    strategy_import(data=exported)
+    assert strategy_export(strategy=strategy) == exported
