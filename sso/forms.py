@@ -109,8 +109,10 @@ class CouncilSignInForm(forms.ModelForm):
             "button_label": "For example, Sign in with Microsoft",
         }
         error_messages = {
-            "issuer": {"required": "Enter the issuer", "invalid": "Enter the issuer as a web address, like "
-                       "https://login.microsoftonline.com/<tenant ID>/v2.0"},  # fmt: skip
+            "issuer": {
+                "required": "Enter the issuer",
+                "invalid": "Enter the issuer as a web address, like https://login.microsoftonline.com/<tenant ID>/v2.0",
+            },  # fmt: skip
             "client_id": {"required": "Enter the application (client) ID"},
             "client_secret_env": {"required": "Enter the name of the environment variable"},
             "button_label": {"required": "Enter the button label"},

@@ -54,7 +54,7 @@ def _second_step(request, *, form_class, device_of, event: str, wrong: str, temp
 
 
 def code(request):
-    """"Enter the 6-digit code from your authenticator app"."""
+    """ "Enter the 6-digit code from your authenticator app"."""
     return _second_step(
         request,
         form_class=CodeForm,
@@ -66,7 +66,7 @@ def code(request):
 
 
 def recovery_code(request):
-    """"Use a recovery code": one of the ten made when the app was set up; each works once."""
+    """ "Use a recovery code": one of the ten made when the app was set up; each works once."""
     return _second_step(
         request,
         form_class=RecoveryCodeForm,
@@ -91,7 +91,7 @@ def _secret_text(device: TOTPDevice) -> str:
 
 
 def authenticator_set_up(request):
-    """"Set up an authenticator app": for a lead or superuser whose password was right (required before anything
+    """ "Set up an authenticator app": for a lead or superuser whose password was right (required before anything
     else), or for anyone signed in who wants one. A waiting person who already has an app is asked for its code
     instead: the password alone must never be enough to replace the app."""
     waiting = pending.pending_user(request)

@@ -6,7 +6,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-SECRET_ENV_PREFIX = "PORTAL_OIDC_SECRET_"
+SECRET_ENV_PREFIX = "PORTAL_OIDC_SECRET_"  # noqa: S105 - the prefix of a variable name, not a secret
 DEFAULT_BUTTON_LABEL = "Sign in with Microsoft"
 
 

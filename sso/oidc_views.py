@@ -106,5 +106,3 @@ def signed_out(request, slug):
     if not council.enabled:
         raise Http404
     return render(request, "sso/signed_out.html", {"council": council, "provider_sign_out": provider_sign_out})
-
-

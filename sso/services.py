@@ -31,7 +31,6 @@ def email_verified(claims: dict) -> bool:
     return claims.get("email_verified") is True or claims.get("xms_edov") in (True, "true", "1", 1)
 
 
-
 @transaction.atomic
 def sign_in_match(*, council: CouncilSignIn, claims: dict):
     """The portal account a provider's person is, or SignInRefused. In order: an account already linked to the
@@ -73,7 +72,11 @@ def _linked_user(linked: SignInIdentity, email: str):
 
 def _link(*, council: CouncilSignIn, user, subject: str):
     SignInIdentity.objects.create(
-        user=user, organisation=council.organisation, issuer=council.issuer, subject=subject, last_used_at=timezone.now()
+        user=user,
+        organisation=council.organisation,
+        issuer=council.issuer,
+        subject=subject,
+        last_used_at=timezone.now(),
     )
     return user
 
