@@ -83,6 +83,17 @@ class RecoveryCodeForm(forms.Form):
 
 
 class CouncilSignInForm(forms.ModelForm):
+    issuer = forms.URLField(
+        label="Issuer",
+        max_length=300,
+        assume_scheme="https",
+        help_text="For Microsoft Entra ID: https://login.microsoftonline.com/<tenant ID>/v2.0",
+        error_messages={
+            "required": "Enter the issuer",
+            "invalid": "Enter the issuer as a web address, like https://login.microsoftonline.com/<tenant ID>/v2.0",
+        },
+    )
+
     class Meta:
         model = CouncilSignIn
         fields = [
@@ -96,7 +107,6 @@ class CouncilSignInForm(forms.ModelForm):
         ]
         labels = {
             "enabled": "Show the sign-in button on the sign-in page",
-            "issuer": "Issuer",
             "client_id": "Application (client) ID",
             "client_secret_env": "Environment variable holding the client secret",
             "button_label": "Button label",

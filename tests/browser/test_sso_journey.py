@@ -66,6 +66,12 @@ def test_invited_person_signs_in_with_their_council_account_and_out(page, live_s
     expect(end_session).to_have_attribute("href", re.compile(rf"^{provider.ISSUER}/session/end\?client_id="))
     visit(page, "/", "sso-after-sign-out")
     expect(page).to_have_url(re.compile(r"/sign-in/"))
+    page.go_back()
+    # The provider's sign-out asks to confirm, then comes back to the portal's sign-in page.
+    page.get_by_role("button", name="Sign out of your council account").click()
+    page.locator("button[autofocus], button[type=submit]").first.click()
+    after_action(page, "sso-back-from-provider-sign-out")
+    expect(page).to_have_url(f"{live_server.url}/sign-in/")
 
 
 def test_a_linked_person_is_found_by_subject_when_their_email_changes(page, live_server, oidc_provider,
@@ -111,9 +117,14 @@ def test_deactivated_person_is_refused(page, oidc_provider, council_sign_in, cap
 
 def test_tampered_state_is_refused(page, live_server, oidc_provider, council_sign_in, invited, caplog):
     def tamper(route):
-        route.continue_(url=re.sub(r"state=[^&]+", "state=not-the-one-we-sent", route.request.url))
+        # The portal's redirect to the provider, with another state, which the provider then sends back to the
+        # callback: not the state this browser's session started. (Playwright cannot route the provider's own
+        # redirect to the callback, the end of a chain of redirects.)
+        response = route.fetch(max_redirects=0)
+        headers = {**response.headers, "location": re.sub(r"state=[^&]+", "state=xyz", response.headers["location"])}
+        route.fulfill(response=response, headers=headers)
 
-    page.route(re.compile(r".*/oidc/callback/.*"), tamper)
+    page.route(re.compile(r".*/sign-in/[^/]+/provider/.*"), tamper)
     _through_provider(page, "invited-1", "sso-tampered")
     _check_refused(page, "sso-tampered-refused", "Sorry, we could not sign you in", 400)
     assert "reason=state-not-started-here" in caplog.text
