@@ -16,7 +16,6 @@ from sso.models import SignInIdentity
 from tests import factories
 from tests.browser.helpers import ENTER_CODE, after_action, check_a11y, sign_out, visit
 from tests.sso import provider
-from tests.sso.fixtures import council_sign_in, oidc_provider  # noqa: F401 - fixtures
 from tests.sso.totp import code_from_secret, next_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
