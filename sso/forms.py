@@ -87,10 +87,10 @@ class CouncilSignInForm(forms.ModelForm):
         label="Issuer",
         max_length=300,
         assume_scheme="https",
-        help_text="For Microsoft Entra ID: https://login.microsoftonline.com/<tenant ID>/v2.0",
+        help_text="For Microsoft Entra ID: https://login.microsoftonline.com/your-tenant-ID/v2.0",
         error_messages={
             "required": "Enter the issuer",
-            "invalid": "Enter the issuer as a web address, like https://login.microsoftonline.com/<tenant ID>/v2.0",
+            "invalid": "Enter the issuer as a web address, like https://login.microsoftonline.com/your-tenant-ID/v2.0",
         },
     )
 
@@ -117,12 +117,9 @@ class CouncilSignInForm(forms.ModelForm):
             "client_secret_env": "The secret itself is never entered here. Set it on the server in a variable "
             "whose name starts with PORTAL_OIDC_SECRET_, for example PORTAL_OIDC_SECRET_CHESHIRE_EAST.",
             "button_label": "For example, Sign in with Microsoft",
+            "allow_passwords": "Superusers can always sign in with a password.",
         }
         error_messages = {
-            "issuer": {
-                "required": "Enter the issuer",
-                "invalid": "Enter the issuer as a web address, like https://login.microsoftonline.com/<tenant ID>/v2.0",
-            },  # fmt: skip
             "client_id": {"required": "Enter the application (client) ID"},
             "client_secret_env": {"required": "Enter the name of the environment variable"},
             "button_label": {"required": "Enter the button label"},
@@ -130,14 +127,13 @@ class CouncilSignInForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["allowed_domains"].widget.attrs["rows"] = 3
         self.helper = _helper(
             Field.checkbox("enabled"),
             Field.text("issuer"),
             Field.text("client_id", field_width=Fluid.TWO_THIRDS),
             Field.text("client_secret_env", field_width=Fluid.TWO_THIRDS),
             Field.text("button_label", field_width=Fluid.TWO_THIRDS),
-            Field.textarea("allowed_domains"),
+            Field.textarea("allowed_domains", rows=3),
             Field.checkbox("allow_passwords"),
         )
 

@@ -18,7 +18,7 @@ class CouncilSignIn(models.Model):
     enabled = models.BooleanField("Show the sign-in button", default=True)
     issuer = models.URLField(
         max_length=300,
-        help_text="For Microsoft Entra ID: https://login.microsoftonline.com/<tenant ID>/v2.0",
+        help_text="For Microsoft Entra ID: https://login.microsoftonline.com/your-tenant-ID/v2.0",
     )
     client_id = models.CharField("client ID", max_length=200)
     client_secret_env = models.CharField(

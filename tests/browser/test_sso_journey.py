@@ -14,7 +14,7 @@ from accounts.models import Role
 from sso.discovery import cache_key, provider_configuration
 from sso.models import SignInIdentity
 from tests import factories
-from tests.browser.helpers import ENTER_CODE, after_action, check_a11y, sign_out, visit
+from tests.browser.helpers import ENTER_CODE, after_action, check_a11y, sign_in_directly, sign_out, visit
 from tests.sso import provider
 from tests.sso.totp import code_from_secret, next_code
 
@@ -190,3 +190,32 @@ def test_lead_sets_up_an_authenticator_app_then_signs_in_with_a_code_and_a_recov
     page.get_by_role("button", name="Continue").click()
     after_action(page, "mfa-home-after-recovery-code")
     expect(page).to_have_url(f"{live_server.url}/")
+
+
+def test_superuser_sets_up_a_councils_sign_in(page, live_server, strategy, monkeypatch):
+    monkeypatch.setenv("PORTAL_OIDC_SECRET_BOROUGH", "not-shown")
+    admin = factories.UserFactory(username="admin", is_superuser=True, is_staff=True)
+    sign_in_directly(page, live_server, admin)
+    visit(page, f"/councils/{strategy.organisation.slug}/sign-in-settings/", "sso-settings")
+    page.get_by_label("Issuer").fill("not a web address")
+    page.get_by_label("Application (client) ID").fill("client-1")
+    page.get_by_label("Environment variable holding the client secret").fill("PORTAL_OIDC_SECRET_BOROUGH")
+    page.get_by_role("button", name="Save sign-in settings").click()
+    after_action(page, "sso-settings-error")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the issuer as a web address")
+    page.get_by_label("Issuer").fill("https://login.microsoftonline.com/tenant-1/v2.0")
+    page.get_by_label("Allow the council's people to sign in with a password").uncheck()
+    page.get_by_role("button", name="Save sign-in settings").click()
+    after_action(page, "sso-settings-saved")
+    expect(page.get_by_role("alert")).to_contain_text(f"Sign-in settings for {strategy.organisation.name} saved")
+    expect(page.get_by_text("The client secret is set on the server")).to_be_visible()
+    expect(page.locator("body")).not_to_contain_text("not-shown")
+
+
+def test_an_unreachable_provider_is_a_page_of_its_own(page, council_sign_in):
+    council_sign_in.issuer = "http://127.0.0.1:9/"
+    council_sign_in.save()
+    visit(page, "/sign-in/", "sso-unreachable-sign-in")
+    page.get_by_role("button", name="Sign in with Microsoft").click()
+    page.wait_for_load_state("load")
+    _check_refused(page, "sso-unreachable", "Sorry, signing in with your council account is not working", 503)

@@ -41,7 +41,9 @@ def test_invited_person_is_matched_by_verified_email_then_linked(council, office
 def test_entra_domain_owner_verified_claim_counts_as_verified(council, officer):
     officer.email = "ann@council.gov.uk"
     officer.save()
-    assert sign_in_match(council=council, claims={"sub": "s", "email": "ann@council.gov.uk", "xms_edov": True}) == officer
+    assert (
+        sign_in_match(council=council, claims={"sub": "s", "email": "ann@council.gov.uk", "xms_edov": True}) == officer
+    )
 
 
 def test_unverified_email_is_refused(council, officer):

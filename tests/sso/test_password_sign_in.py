@@ -52,7 +52,9 @@ def test_passwords_switched_off_for_the_council(client, officer, strategy, caplo
     response = sign_in(client, officer)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Your council does not use passwords for the portal. Use the “Sign in with Microsoft” button instead." in page
+    assert (
+        "Your council does not use passwords for the portal. Use the “Sign in with Microsoft” button instead." in page
+    )
     assert "Sign in with Microsoft" in page  # the button is on the page
     assert client.get(reverse("home")).status_code == 302
     assert "password-sign-in-refused" in caplog.text
