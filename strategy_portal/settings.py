@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "simple_history",
     "django_celery_beat",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "accounts",
     "principles",
@@ -87,6 +90,9 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Sign-in with a council's OpenID Connect provider (sso/backends.py). It answers only the portal's callback,
+    # which calls it directly with the council chosen at the start; here so its sessions find their user.
+    "sso.backends.CouncilOIDCBackend",
 ]
 # The client's address (accounts/client_address.py): 0 when the portal is reached directly (REMOTE_ADDR), or the
 # number of reverse proxies in front of it that each append to X-Forwarded-For. It must be exact: too high and
@@ -118,6 +124,20 @@ SIGN_IN_USERNAME_MAX_WAIT_SECONDS = int(os.environ.get("SIGN_IN_USERNAME_MAX_WAI
 INVITATION_TIMEOUT = int(os.environ.get("INVITATION_TIMEOUT", str(7 * 24 * 60 * 60)))
 PASSWORD_RESET_PER_EMAIL_PER_HOUR = int(os.environ.get("PASSWORD_RESET_PER_EMAIL_PER_HOUR", "3"))
 PASSWORD_RESET_PER_ADDRESS_PER_HOUR = int(os.environ.get("PASSWORD_RESET_PER_ADDRESS_PER_HOUR", "10"))
+
+# Sign-in with a council's provider (sso/): mozilla-django-oidc, configured per council on "Sign-in settings".
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_TIMEOUT = int(os.environ.get("OIDC_TIMEOUT_SECONDS", "10"))
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso:oidc_callback"
+# How long a council's provider configuration (/.well-known/openid-configuration) is kept, in seconds.
+OIDC_DISCOVERY_CACHE_SECONDS = int(os.environ.get("OIDC_DISCOVERY_CACHE_SECONDS", "3600"))
+# Two-factor authentication (django-otp): the name the authenticator app shows, and how long the code step of a
+# password sign-in may take before the password must be entered again.
+OTP_TOTP_ISSUER = "Digital Strategy Portal"
+SIGN_IN_SECOND_STEP_SECONDS = int(os.environ.get("SIGN_IN_SECOND_STEP_SECONDS", "600"))
 
 ROOT_URLCONF = "strategy_portal.urls"
 WSGI_APPLICATION = "strategy_portal.wsgi.application"

@@ -3,19 +3,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts import views as accounts_views
-from accounts.forms import SignInForm
 from reports import home_views
+from sso.sign_in_views import SignInView, SignOutView
 from strategy_portal import views as portal_views
 from strategy_portal.health import health
 
 urlpatterns = [
     path("", home_views.home, name="home"),
-    path(
-        "sign-in/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=SignInForm),
-        name="login",
-    ),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-in/", SignInView.as_view(), name="login"),
+    path("sign-out/", SignOutView.as_view(), name="logout"),
     path("password-reset/", accounts_views.PasswordResetView.as_view(), name="password_reset"),
     path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(

@@ -100,6 +100,8 @@ ACCESS = {
     "people:council_add": ("get", set()),
     "people:council_lead_invite": ("get", set()),
     "people:council_lead_invited": ("get", set()),
+    # A council's sign-in settings: superusers only, none of these (tests/sso/test_council_sign_in.py).
+    "sso:council_sign_in": ("get", set()),
 }
 
 
@@ -120,10 +122,14 @@ def portal_url_names():
 
 
 SIGN_OUT = {"logout"}  # POST only, harmless for anyone: it ends the session and goes to the sign-in page
+# The steps of signing in (the council's provider, its callback, the second factor, signed out): public, each
+# answering only the state it expects; tested in tests/sso/ and tests/browser/test_sso_journey.py.
+SIGN_IN_STEPS = {"sso:oidc_start", "sso:oidc_callback", "sso:signed_out", "sso:code", "sso:recovery_code",
+                 "sso:authenticator_set_up", "sso:recovery_codes"}  # fmt: skip
 
 
 def test_every_url_is_classified():
-    assert portal_url_names() - PUBLIC - PUBLISHED - SIGN_OUT == set(ACCESS)
+    assert portal_url_names() - PUBLIC - PUBLISHED - SIGN_OUT - SIGN_IN_STEPS == set(ACCESS)
 
 
 @pytest.fixture
@@ -243,6 +249,7 @@ def world(strategy, open_period, theme, officer, other_officer, board_member, cl
             for level, item in (("aim", aim), ("principle", principle), ("theme", theme))
             for action in ("change", "move", "remove")
         },
+        "sso:council_sign_in": [strategy.organisation.slug],
         **{
             name: [strategy.slug, officer.pk]
             for name in (

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.helpers import WIDE
+from tests.sso.fixtures import council_sign_in, oidc_provider  # noqa: F401 - fixtures of the SSO journeys
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM would refuse to run beside it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -49,7 +49,8 @@ def test_lead_signs_in_opens_a_strategy_and_signs_out(page, live_server, lead, s
     expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
 
 
-def test_sign_in_with_the_keyboard_alone(page, live_server, lead):
+def test_sign_in_with_the_keyboard_alone(page, live_server, officer):
+    # An officer: a lead would go on to set up an authenticator app (tests/browser/test_sso_journey.py).
     visit(page, "/sign-in/", "sign-in-keyboard")
 
     page.keyboard.press("Tab")
@@ -57,7 +58,7 @@ def test_sign_in_with_the_keyboard_alone(page, live_server, lead):
     page.keyboard.press("Enter")
     page.keyboard.press("Tab")
     expect(page.get_by_label("Username", exact=True)).to_be_focused()
-    page.keyboard.type(lead.username)
+    page.keyboard.type(officer.username)
     page.keyboard.press("Tab")
     expect(page.get_by_label("Password", exact=True)).to_be_focused()
     page.keyboard.type(PASSWORD)
