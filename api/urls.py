@@ -1,3 +1,14 @@
+from django.urls import path
+
+from api import views
+from api.endpoints import api
+
 app_name = "api"
 
-urlpatterns = []
+urlpatterns = [
+    path("docs/", views.api_docs, name="docs"),
+    path("tokens/", views.token_list, name="token_list"),
+    path("tokens/new/", views.token_create, name="token_create"),
+    path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("", api.urls),
+]
