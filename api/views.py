@@ -5,9 +5,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
-from api import docs, services, tokens
+from api import docs, errors, services, tokens
 from api.endpoints import api
 from api.forms import TokenCreateForm
 from api.models import ApiToken
@@ -29,6 +30,10 @@ def api_docs(request: HttpRequest) -> HttpResponse:
             "limits": {"address": settings.API_RATE_LIMIT_PER_ADDRESS, "token": settings.API_RATE_LIMIT_PER_TOKEN},
         },
     )
+
+
+def api_not_found(request: HttpRequest) -> HttpResponse:
+    return errors.error_response(404, f"There is no {request.path} in the API: see {reverse('api:docs')}.")
 
 
 @login_required
