@@ -10,11 +10,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from reports.models import ReportVersion
 from tests import factories
+from tests.api.access import API_ACCESS, API_PUBLIC
 
 pytestmark = pytest.mark.django_db
 
 PUBLIC = {"login", "password_reset", "password_reset_done", "password_reset_complete", "accessibility", "health",
-          "password_reset_confirm", "privacy", "cookies", "people:set_password"}  # fmt: skip
+          "password_reset_confirm", "privacy", "cookies", "people:set_password", "api:docs"}  # fmt: skip
 EVERYONE = {"owner", "other_officer", "board", "clerk", "lead", "outsider"}
 MEMBERS = {"owner", "other_officer", "board", "clerk", "lead"}
 READERS = {"board", "clerk", "lead"}
@@ -57,6 +58,10 @@ ACCESS = {
     "people:roles_change": ("get", {"lead"}),
     "people:person_remove": ("get", {"lead"}),
     "people:person_deactivate": ("get", {"lead"}),
+    # A person's own API tokens (the JSON API itself is walked in tests/api/test_access_walk_api.py).
+    "api:token_list": ("get", EVERYONE),
+    "api:token_create": ("get", EVERYONE),
+    "api:token_revoke": ("get", {"owner"}),  # their own token only: anyone else's is not found
 }
 
 
@@ -80,7 +85,7 @@ SIGN_OUT = {"logout"}  # POST only, harmless for anyone: it ends the session and
 
 
 def test_every_url_is_classified():
-    assert portal_url_names() - PUBLIC - SIGN_OUT == set(ACCESS)
+    assert portal_url_names() - PUBLIC - SIGN_OUT - API_PUBLIC == set(ACCESS) | set(API_ACCESS)
 
 
 @pytest.fixture
@@ -108,6 +113,9 @@ def world(strategy, open_period, theme, officer, other_officer, board_member, cl
     from aims.spreadsheets import spreadsheet_stage, workbook_bytes
 
     spreadsheet_token = spreadsheet_stage(strategy=strategy, user=lead, data=workbook_bytes(strategy=strategy))
+    from api.services import api_token_create
+
+    api_token, _raw = api_token_create(user=officer, name="Feed", expires_on=dt.date.today() + dt.timedelta(days=30))
     people = {"owner": officer, "other_officer": other_officer, "board": board_member, "clerk": clerk,
               "lead": lead, "outsider": outsider}  # fmt: skip
     args = {
@@ -133,6 +141,7 @@ def world(strategy, open_period, theme, officer, other_officer, board_member, cl
         "aims:spreadsheet_download": [strategy.slug],
         "aims:spreadsheet_upload": [strategy.slug],
         "aims:spreadsheet_check": [strategy.slug, spreadsheet_token],
+        "api:token_revoke": [api_token.pk],
         **{name: [strategy.slug] for name in ("people:people_list", "people:invite")},
         **{
             name: [strategy.slug, officer.pk]
