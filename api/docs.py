@@ -73,15 +73,16 @@ def type_text(schema: dict) -> str:
     kind = schema.get("type", "any")
     if kind == "array":
         return f"list of {type_text(schema.get('items', {}))}"
-    words = [kind]
-    if "format" in schema:
-        words.append(f"({schema['format']})")
-    limits = [f"{label} {schema[key]}" for key, label in (("minimum", "at least"), ("maximum", "at most"),
-              ("maxLength", "at most characters:"), ("pattern", "matching"))
-              if key in schema]  # fmt: skip
-    if limits:
-        words.append("– " + ", ".join(limits))
-    return " ".join(str(word) for word in words)
+    words = [kind + (f" ({schema['format']})" if "format" in schema else "")]
+    if "minimum" in schema:
+        words.append(f"at least {schema['minimum']}")
+    if "maximum" in schema and schema["maximum"] < 2**53:  # larger ones only keep ids within the database's
+        words.append(f"at most {schema['maximum']}")
+    if "maxLength" in schema:
+        words.append(f"at most {schema['maxLength']} characters")
+    if "pattern" in schema:
+        words.append(f"matching {schema['pattern']}")
+    return ", ".join(words)
 
 
 def _parameters(operation: dict) -> list[Parameter]:

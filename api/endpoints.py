@@ -17,7 +17,8 @@ from django.utils.http import urlencode
 from ninja import NinjaAPI, Path, Query, Router
 
 from accounts import client_address as addresses
-from aims import recording, selectors as aims_selectors, services
+from aims import recording, services
+from aims import selectors as aims_selectors
 from api import errors, limits, rules, schemas, selectors, tokens
 from api.errors import ERROR_RESPONSES, WRITE_ERROR_RESPONSES, ApiError
 
@@ -35,6 +36,7 @@ Lists are paginated with `limit` (1 to 100, 50 by default) and `offset`, and say
 `previous`. Every error has one shape: `{"error": {"code": ..., "message": ..., "details": [...]}}`.
 Requests are limited per minute, per client address and per token: over the limit the answer is 429 with a
 `Retry-After` header (seconds)."""
+
 
 class PortalAPI(NinjaAPI):
     def get_root_path(self, path_params):
@@ -135,7 +137,12 @@ def _strategy_out(strategy, access: str) -> dict:
     }  # fmt: skip
 
 
-@router.get("/strategies", response={200: schemas.StrategyPage, **ERROR_RESPONSES}, tags=["Strategies"])
+@router.get(
+    "/strategies",
+    summary="List the strategies you may read",
+    response={200: schemas.StrategyPage, **ERROR_RESPONSES},
+    tags=["Strategies"],
+)
 def strategy_list(request, limit: int = LIMIT, offset: int = OFFSET):
     """The strategies you may read: published ones, and those you may view on the portal."""
     qs = rules.readable_strategies(request.user).select_related("organisation").order_by("organisation__name", "title")
@@ -145,13 +152,23 @@ def strategy_list(request, limit: int = LIMIT, offset: int = OFFSET):
     return _page(request, items, count=qs.count(), limit=limit, offset=offset)
 
 
-@router.get("/strategies/{slug}", response={200: schemas.StrategyOut, **ERROR_RESPONSES}, tags=["Strategies"])
+@router.get(
+    "/strategies/{slug}",
+    summary="Get a strategy",
+    response={200: schemas.StrategyOut, **ERROR_RESPONSES},
+    tags=["Strategies"],
+)
 def strategy_detail(request, slug: str = SLUG):
     strategy = selectors.strategy_get(slug=slug)
     return _strategy_out(strategy, _access(request, strategy))
 
 
-@router.get("/strategies/{slug}/aims", response={200: schemas.AimPage, **ERROR_RESPONSES}, tags=["Strategies"])
+@router.get(
+    "/strategies/{slug}/aims",
+    summary="List a strategy's aims",
+    response={200: schemas.AimPage, **ERROR_RESPONSES},
+    tags=["Strategies"],
+)
 def aim_list(request, slug: str = SLUG, limit: int = LIMIT, offset: int = OFFSET):
     strategy = selectors.strategy_get(slug=slug)
     _access(request, strategy)
@@ -161,7 +178,12 @@ def aim_list(request, slug: str = SLUG, limit: int = LIMIT, offset: int = OFFSET
     return _page(request, items, count=qs.count(), limit=limit, offset=offset)
 
 
-@router.get("/strategies/{slug}/themes", response={200: schemas.ThemePage, **ERROR_RESPONSES}, tags=["Strategies"])
+@router.get(
+    "/strategies/{slug}/themes",
+    summary="List a strategy's themes",
+    response={200: schemas.ThemePage, **ERROR_RESPONSES},
+    tags=["Strategies"],
+)
 def theme_list(request, slug: str = SLUG, limit: int = LIMIT, offset: int = OFFSET):
     strategy = selectors.strategy_get(slug=slug)
     _access(request, strategy)
@@ -174,7 +196,12 @@ def theme_list(request, slug: str = SLUG, limit: int = LIMIT, offset: int = OFFS
     return _page(request, items, count=qs.count(), limit=limit, offset=offset)
 
 
-@router.get("/strategies/{slug}/periods", response={200: schemas.PeriodPage, **ERROR_RESPONSES}, tags=["Strategies"])
+@router.get(
+    "/strategies/{slug}/periods",
+    summary="List a strategy's reporting periods",
+    response={200: schemas.PeriodPage, **ERROR_RESPONSES},
+    tags=["Strategies"],
+)
 def period_list(request, slug: str = SLUG, limit: int = LIMIT, offset: int = OFFSET):
     """Reporting periods: every one for full access, the closed ones for the public."""
     strategy = selectors.strategy_get(slug=slug)
@@ -185,7 +212,10 @@ def period_list(request, slug: str = SLUG, limit: int = LIMIT, offset: int = OFF
 
 
 @router.get(
-    "/strategies/{slug}/deliverables", response={200: schemas.DeliverablePage, **ERROR_RESPONSES}, tags=["Deliverables"]
+    "/strategies/{slug}/deliverables",
+    summary="List a strategy's deliverables with their figures",
+    response={200: schemas.DeliverablePage, **ERROR_RESPONSES},
+    tags=["Deliverables"],
 )
 def deliverable_list(request, slug: str = SLUG, period: int | None = PERIOD, limit: int = LIMIT, offset: int = OFFSET):
     """The strategy's deliverables, each with its figures for the period (null when the period's figures do
@@ -202,7 +232,12 @@ def deliverable_list(request, slug: str = SLUG, period: int | None = PERIOD, lim
     return _page(request, items, count=qs.count(), limit=limit, offset=offset)
 
 
-@router.get("/deliverables/{pk}", response={200: schemas.DeliverableOut, **ERROR_RESPONSES}, tags=["Deliverables"])
+@router.get(
+    "/deliverables/{pk}",
+    summary="Get a deliverable with its figures",
+    response={200: schemas.DeliverableOut, **ERROR_RESPONSES},
+    tags=["Deliverables"],
+)
 def deliverable_detail(request, pk: int = Path(..., ge=1, le=MAX_ID), period: int | None = PERIOD):
     deliverable = selectors.deliverable_get(pk=pk)
     access = _access(request, deliverable.strategy)
@@ -212,7 +247,10 @@ def deliverable_detail(request, pk: int = Path(..., ge=1, le=MAX_ID), period: in
 
 
 @router.get(
-    "/deliverables/{pk}/updates", response={200: schemas.UpdatePage, **ERROR_RESPONSES}, tags=["Progress updates"]
+    "/deliverables/{pk}/updates",
+    summary="List a deliverable's progress updates",
+    response={200: schemas.UpdatePage, **ERROR_RESPONSES},
+    tags=["Progress updates"],
 )
 def update_list(
     request,
@@ -251,6 +289,7 @@ def _to_record(request, pk: int, period_pk: int):
 
 @router.put(
     "/deliverables/{pk}/updates/{period_pk}",
+    summary="Save a draft progress update",
     response={200: schemas.UpdateOut, **WRITE_ERROR_RESPONSES},
     tags=["Progress updates"],
 )
@@ -276,6 +315,7 @@ def update_save(
 
 @router.post(
     "/deliverables/{pk}/updates/{period_pk}/submit",
+    summary="Submit a progress update for review",
     response={200: schemas.UpdateOut, **WRITE_ERROR_RESPONSES},
     tags=["Progress updates"],
 )

@@ -187,9 +187,7 @@ def deliverable_queryset(
     earlier_complete = counted.filter(period__start_date__lt=period.start_date, rag_status=RAG.COMPLETE)
     awaiting = Case(When(this_period__state=ProgressUpdate.State.SUBMITTED, then=Value(AWAITING_REVIEW)))
     earlier = Subquery(earlier_complete.values("rag_status")[:1])
-    qs = qs.annotate(
-        status=Coalesce("period_rag", *([awaiting] if awaiting_review else []), earlier, Value(NO_UPDATE))
-    )
+    qs = qs.annotate(status=Coalesce("period_rag", *([awaiting] if awaiting_review else []), earlier, Value(NO_UPDATE)))
     return qs.select_related("theme", "owner").order_by("reference")
 
 

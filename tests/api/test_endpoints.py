@@ -19,8 +19,10 @@ def published(strategy, theme, officer, board_member):
     """A published strategy with a closed period holding an update in every state, and an open period."""
     strategy.is_published = True
     strategy.save()
-    closed = factories.PeriodFactory(strategy=strategy, label="April to September 2026", start_date=dt.date(2026, 4, 1),
-                                     end_date=dt.date(2026, 9, 30), deadline=dt.date(2026, 9, 30), status="closed")  # fmt: skip
+    closed = factories.PeriodFactory(
+        strategy=strategy, label="April to September 2026", start_date=dt.date(2026, 4, 1),
+        end_date=dt.date(2026, 9, 30), deadline=dt.date(2026, 9, 30), status="closed",
+    )  # fmt: skip
     open_ = factories.PeriodFactory(strategy=strategy)
     made = {}
     for state, rag, percent in [("accepted", "green", 60), ("submitted", "amber", 30), ("returned", "red", 10),
@@ -216,4 +218,3 @@ def test_the_docs_page_lists_every_operation_and_schema(client):
         assert f'id="schema-{name}"' in page, name
     assert 'curl -H "Authorization: Bearer' in page and '{"error": {"code": "invalid_request"' in page
     assert "<script src" not in page  # the portal's own page: no Swagger UI, nothing from elsewhere
-

@@ -124,7 +124,9 @@ def test_the_create_form_explains_what_is_wrong(client, officer):
     page = response.content.decode()
     assert response.status_code == 200 and "There is a problem" in page
     assert "Enter a name for the token" in page and "must be a real date" in page
-    response = client.post(reverse("api:token_create"), {"name": "x", **_date(timezone.localdate() + dt.timedelta(days=500))})
+    response = client.post(
+        reverse("api:token_create"), {"name": "x", **_date(timezone.localdate() + dt.timedelta(days=500))}
+    )
     assert "no later than" in response.content.decode()
     assert not ApiToken.objects.exists()
 

@@ -20,9 +20,9 @@ def test_the_api_documentation_reads_well_for_anyone(page, live_server, strategy
         "period"
     )
     page.get_by_role("link", name="PUT /api/deliverables/{pk}/updates/{period_pk}").first.click()
-    expect(page.get_by_role("region", name="Responses of PUT /api/deliverables/{pk}/updates/{period_pk}")).to_contain_text(
-        "409"
-    )
+    expect(
+        page.get_by_role("region", name="Responses of PUT /api/deliverables/{pk}/updates/{period_pk}")
+    ).to_contain_text("409")
 
 
 def test_an_officer_creates_uses_and_revokes_a_token(page, live_server, officer, strategy, deliverable):
