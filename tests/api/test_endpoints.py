@@ -159,6 +159,7 @@ def test_the_owner_saves_a_draft_with_the_concurrent_edit_guard(client, delivera
     assert stale.status_code == 409 and stale.json()["error"]["code"] == "edit_conflict"
     update = ProgressUpdate.objects.get()
     assert update.percent_complete == 45 and update.version == 2 and update.history.count() == 2
+    assert update.history.first().history_user == officer  # who changed it, in the change history
     new = _put(client, factories.DeliverableFactory(strategy=deliverable.strategy, owner=officer), open_period, raw,
                version=0)  # fmt: skip
     assert new.status_code == 200
