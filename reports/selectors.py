@@ -142,8 +142,12 @@ def deliverable_queryset(
     period: ReportingPeriod,
     previous: ReportingPeriod | None,
     include_submitted: bool = INCLUDE_SUBMITTED_DEFAULT,
+    awaiting_review: bool = True,
 ) -> QuerySet[Deliverable]:
     """Deliverables in scope, annotated with their figures for the period, in a single query.
+
+    `awaiting_review=False` (the public view: nothing submitted shows) leaves "Awaiting review" out of the status,
+    which is then what it would be had the uncounted update not been submitted.
 
     This period's and the previous period's counted updates are joined (at most one each, by the
     one-update-per-period rule), and this period's update in whatever state it is; only the carried-forward
@@ -182,9 +186,8 @@ def deliverable_queryset(
     # makes "Awaiting review", never "No update".
     earlier_complete = counted.filter(period__start_date__lt=period.start_date, rag_status=RAG.COMPLETE)
     awaiting = Case(When(this_period__state=ProgressUpdate.State.SUBMITTED, then=Value(AWAITING_REVIEW)))
-    qs = qs.annotate(
-        status=Coalesce("period_rag", awaiting, Subquery(earlier_complete.values("rag_status")[:1]), Value(NO_UPDATE))
-    )
+    earlier = Subquery(earlier_complete.values("rag_status")[:1])
+    qs = qs.annotate(status=Coalesce("period_rag", *([awaiting] if awaiting_review else []), earlier, Value(NO_UPDATE)))
     return qs.select_related("theme", "owner").order_by("reference")
 
 

@@ -10,11 +10,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from reports.models import ReportVersion
 from tests import factories
+from tests.api.access import API_ACCESS, API_PUBLIC
 
 pytestmark = pytest.mark.django_db
 
 PUBLIC = {"login", "password_reset", "password_reset_done", "password_reset_complete", "accessibility", "health",
-          "password_reset_confirm", "privacy", "cookies", "people:set_password"}  # fmt: skip
+          "password_reset_confirm", "privacy", "cookies", "people:set_password", "api:docs"}  # fmt: skip
 # Anyone, signed in or not, for a published strategy; not found for an unpublished one (test_published_pages).
 PUBLISHED = {"public:index", "public:strategy", "public:deliverable", "public:report_download", "public:open_data",
              "public:data_all", "public:data_period", "public:schema", "public:json_schema"}  # fmt: skip
@@ -102,6 +103,10 @@ ACCESS = {
     "people:council_lead_invited": ("get", set()),
     # A council's sign-in settings: superusers only, none of these (tests/sso/test_council_sign_in.py).
     "sso:council_sign_in": ("get", set()),
+    # A person's own API tokens (the JSON API itself is walked in tests/api/test_access_walk_api.py).
+    "api:token_list": ("get", EVERYONE),
+    "api:token_create": ("get", EVERYONE),
+    "api:token_revoke": ("get", {"owner"}),  # their own token only: anyone else's is not found
 }
 
 
@@ -129,7 +134,9 @@ SIGN_IN_STEPS = {"sso:oidc_start", "sso:oidc_callback", "sso:signed_out", "sso:c
 
 
 def test_every_url_is_classified():
-    assert portal_url_names() - PUBLIC - PUBLISHED - SIGN_OUT - SIGN_IN_STEPS == set(ACCESS)
+    assert portal_url_names() - PUBLIC - PUBLISHED - SIGN_OUT - SIGN_IN_STEPS - API_PUBLIC == set(ACCESS) | set(
+        API_ACCESS
+    )
 
 
 @pytest.fixture
@@ -194,6 +201,9 @@ def world(strategy, open_period, theme, officer, other_officer, board_member, cl
     progress_token = spreadsheet_stage(
         strategy=strategy, user=lead, data=progress_sheet_bytes(strategy=strategy, period=open_period)
     )
+    from api.services import api_token_create
+
+    api_token, _raw = api_token_create(user=officer, name="Feed", expires_on=dt.date.today() + dt.timedelta(days=30))
     people = {"owner": officer, "other_officer": other_officer, "board": board_member, "clerk": clerk,
               "lead": lead, "outsider": outsider}  # fmt: skip
     args = {
@@ -226,6 +236,7 @@ def world(strategy, open_period, theme, officer, other_officer, board_member, cl
         "aims:spreadsheet_download": [strategy.slug],
         "aims:spreadsheet_upload": [strategy.slug],
         "aims:spreadsheet_check": [strategy.slug, spreadsheet_token],
+        "api:token_revoke": [api_token.pk],
         **{name: [strategy.slug] for name in ("people:people_list", "people:invite")},
         "people:council_lead_invite": [strategy.organisation.slug],
         "people:council_lead_invited": [strategy.organisation.slug, lead.pk],
