@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
+from aims import exempt
 from aims.models import Aim, Deliverable, ProgressUpdate, ReportingPeriod, Strategy
 from api.rules import FULL, PUBLIC
 from reports import selectors as figures
@@ -80,20 +81,24 @@ def deliverable_get(*, pk: int) -> Deliverable:
 
 
 def deliverable_out(deliverable: Deliverable, *, access: str, figures_for: dict[int, dict]) -> dict:
+    """A deliverable as the caller may read it. For the public, a deliverable marked exempt (aims.exempt) keeps
+    only its reference, theme, dates and figures, its words replaced by the notice; the owner's name only where
+    the strategy publishes officers' names."""
+    withheld = access != FULL and deliverable.exempt_paragraph
+    shows_name = access == FULL or (deliverable.strategy.public_shows_names and not withheld)
     return {
         "id": deliverable.pk,
         "strategy": deliverable.strategy.slug,
         "reference": deliverable.reference,
-        "title": deliverable.title,
-        "description": deliverable.description,
-        "expected_outcome": deliverable.expected_outcome,
+        "title": exempt.notice(deliverable.exempt_paragraph) if withheld else deliverable.title,
+        "description": "" if withheld else deliverable.description,
+        "expected_outcome": "" if withheld else deliverable.expected_outcome,
         "theme_id": deliverable.theme_id,
-        "lead_service": deliverable.lead_service,
+        "lead_service": "" if withheld else deliverable.lead_service,
         "start_date": deliverable.start_date,
         "due_date": deliverable.due_date,
         "is_active": deliverable.is_active,
-        # No officer's name for the public: no strategy setting chooses to show them yet.
-        "owner": deliverable.owner.display_name if access == FULL else None,
+        "owner": deliverable.owner.display_name if shows_name else None,
         "figures": figures_for.get(deliverable.pk),
     }
 

@@ -147,6 +147,14 @@ def test_nothing_planted_reaches_the_public_pages_or_open_data(
     partly_page = client.get(reverse("public:deliverable", args=[strategy.slug, partly.pk])).content.decode()
     assert "Public words about progress" in partly_page and exempt.notice(1) in partly_page
     assert client.get(reverse("public:deliverable", args=[strategy.slug, whole.pk])).status_code == 404
+    api = [f"/api/strategies/{strategy.slug}", f"/api/strategies/{strategy.slug}/deliverables",
+           f"/api/deliverables/{whole.pk}", f"/api/deliverables/{partly.pk}/updates",
+           f"/api/deliverables/{whole.pk}/updates", f"/api/strategies/{strategy.slug}/themes"]  # fmt: skip
+    for url in api:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert PLANTED not in response.content.decode(), url
+    assert exempt.notice(3) in client.get(f"/api/deliverables/{whole.pk}").content.decode()
     download = client.get(reverse("public:report_download", args=[strategy.slug, version.pk]))
     pages = PdfReader(io.BytesIO(b"".join(download.streaming_content))).pages
     assert PLANTED not in "\n".join(page.extract_text() for page in pages)
