@@ -276,3 +276,27 @@ def test_links_for_leads_only(client, strategy, lead, officer):
     assert _url("task_list", strategy.slug) not in client.get(detail).content.decode()
     client.force_login(lead)
     assert _url("task_list", strategy.slug) in client.get(detail).content.decode()
+
+
+def test_changing_dates_once_progress_is_recorded_is_refused_on_the_form(client, strategy, theme, lead):
+    period = factories.PeriodFactory(strategy=strategy)
+    factories.ProgressUpdateFactory(deliverable=factories.DeliverableFactory(theme=theme), period=period)
+    client.force_login(lead)
+    post = {**NEW, "title": strategy.title, "cadence": "quarterly"}
+    response = client.post(_url("details_change", strategy.slug), post)
+    page = response.content.decode()
+    assert response.status_code == 200 and "There is a problem" in page
+    assert "its dates and reporting cadence can no longer change" in page
+    assert f'<span class="govuk-caption-l">{strategy.title}</span>' in page
+    strategy.refresh_from_db()
+    assert strategy.cadence == "six_monthly" and strategy.periods.count() == 1
+
+
+def test_check_answers_without_answers_goes_back_to_the_form(client, strategy, lead):
+    client.force_login(lead)
+    assert client.get(_url("strategy_create_check"))["Location"] == _url("strategy_create")
+    session = client.session
+    session["strategy_setup_new"] = {"title": "Half an answer"}  # e.g. kept from before a change to the form
+    session.save()
+    assert client.post(_url("strategy_create_check"))["Location"] == _url("strategy_create")
+    assert not Strategy.objects.filter(title="Half an answer").exists()
