@@ -46,6 +46,8 @@ class StrategyDetails:
     adopted_by: str = ""
     adopted_on: dt.date | None = None
     status: str = Strategy.Status.DRAFT
+    is_published: bool = False
+    public_shows_names: bool = False
 
 
 def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:

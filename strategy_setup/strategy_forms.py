@@ -108,6 +108,19 @@ class StrategyDetailsForm(forms.Form):
         error_messages={"required": "Select the strategy's status"},
     )
 
+    is_published = forms.BooleanField(
+        label="Publish this strategy’s progress on the public pages",
+        required=False,
+        help_text="Residents and councillors can then read, without signing in, the progress the Digital Board "
+        "accepted for each period that has ended, and the committee reports once issued. Nothing in draft, "
+        "awaiting review or marked exempt is ever shown.",
+    )
+    public_shows_names = forms.BooleanField(
+        label="Show officers’ names on the public pages",
+        required=False,
+        help_text="If you leave this unticked, residents see each deliverable’s lead service but not who owns it.",
+    )
+
     def __init__(self, *args, councils=None, **kwargs):
         """`councils`: the councils to choose from when creating; None when changing (the council stays)."""
         super().__init__(*args, **kwargs)
@@ -141,6 +154,12 @@ class StrategyDetailsForm(forms.Form):
             Field.text("adopted_by", field_width=Fluid.TWO_THIRDS),
             Field("adopted_on", legend_size=Size.SMALL),
             Field.radios("status", legend_size=Size.SMALL),
+            Fieldset(
+                Field.checkbox("is_published", small=True),
+                Field.checkbox("public_shows_names", small=True),
+                legend="Public pages",
+                legend_size=Size.SMALL,
+            ),
         ]
 
     def clean(self):

@@ -4,6 +4,7 @@ create one) and superusers."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -59,6 +60,8 @@ def answers(form: StrategyDetailsForm) -> list[tuple[str, str, str]]:
             value = getattr(value, "label", value)
         elif hasattr(value, "year"):
             value = wording.govuk_date(value)
+        elif isinstance(value, bool) or isinstance(field, forms.BooleanField):
+            value = "Yes" if value else "No"
         anchor = f"id_{name}_0" if name.endswith("_date") or name == "adopted_on" else f"id_{name}"
         if name in ("cadence", "status"):
             anchor = f"id_{name}_1"

@@ -23,17 +23,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from accounts.models import Membership, Role
 from aims.models import Aim, Deliverable, Strategy, Theme
 
-NOT_STARTED, IN_PROGRESS, COMPLETED, CANNOT_START = "Not started", "In progress", "Completed", "Cannot start yet"
+NOT_STARTED, IN_PROGRESS, COMPLETED = "Not started", "In progress", "Completed"
 TAG_CLASSES = {
     NOT_STARTED: "govuk-tag--blue",
     IN_PROGRESS: "govuk-tag--light-blue",
     COMPLETED: "",
-    CANNOT_START: "",
 }
 
 
@@ -128,19 +127,10 @@ TASKS = (
 )  # fmt: skip
 
 
-def task_url(url_name: str, slug: str) -> str | None:
-    """Where a task leads, or None while its screens do not exist yet on this branch (shown "Cannot start yet").
-    The one place of that fallback, to remove once every task's screens are merged."""
-    try:
-        return reverse(url_name, kwargs={"slug": slug})
-    except NoReverseMatch:
-        return None
-
-
 @dataclass(frozen=True)
 class TaskRow:
     name: str
-    url: str | None
+    url: str
     status: str
 
     @property
@@ -156,6 +146,6 @@ def task_list(*, strategy: Strategy) -> list[TaskRow]:
     facts = setup_facts(strategy=strategy)
     rows = []
     for task in TASKS:
-        url = task_url(task.url_name, strategy.slug)
-        rows.append(TaskRow(name=task.name(strategy), url=url, status=task.status(facts) if url else CANNOT_START))
+        url = reverse(task.url_name, kwargs={"slug": strategy.slug})
+        rows.append(TaskRow(name=task.name(strategy), url=url, status=task.status(facts)))
     return rows

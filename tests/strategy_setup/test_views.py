@@ -229,11 +229,12 @@ def test_task_list_statuses(client, strategy, lead):
     assert f'href="{reverse("people:people_list", args=[strategy.slug])}"' in page
 
 
-def test_a_task_whose_screens_are_missing_cannot_start_yet(strategy):
-    assert tasks.task_url("strategy_setup:no_such_page", strategy.slug) is None
-    assert tasks.task_url("strategy_setup:aim_list", strategy.slug) == _url("aim_list", strategy.slug)
-    for row in tasks.task_list(strategy=strategy):
-        assert (row.url is None) == (row.status == tasks.CANNOT_START)
+def test_every_task_links_to_its_screens(client, strategy, lead):
+    client.force_login(lead)
+    page = client.get(_url("task_list", strategy.slug)).content.decode()
+    for name in ("details", "aim_list", "principle_list", "theme_list", "deliverable_list", "period_list"):
+        assert f'href="{_url(name, strategy.slug)}"' in page, name
+    assert len(tasks.task_list(strategy=strategy)) == 7
 
 
 def test_task_list_and_lists_read_a_fixed_number_of_queries(client, strategy, lead, django_assert_max_num_queries):
@@ -263,6 +264,22 @@ def test_strategy_details_change(client, strategy, lead):
     assert strategy.start_date == dt.date(2025, 4, 1)
     page = client.post(_url("details_change", strategy.slug), {**post, "end_date_0": "x"}).content.decode()
     assert "End date must be a real date" in page
+
+
+def test_the_lead_publishes_the_strategy_and_chooses_whether_names_show(client, strategy, lead):
+    client.force_login(lead)
+    assert client.get(reverse("public:strategy", args=[strategy.slug])).status_code == 404
+    post = {**NEW, "title": strategy.title, "start_date_0": "1", "start_date_1": "4", "start_date_2": "2025",
+            "end_date_2": "2028", "cadence": strategy.cadence, "is_published": "on"}  # fmt: skip
+    client.post(_url("details_change", strategy.slug), post)
+    strategy.refresh_from_db()
+    assert strategy.is_published and not strategy.public_shows_names
+    page = client.get(_url("details", strategy.slug)).content.decode()
+    assert "Publish this strategy’s progress on the public pages" in page
+    assert client.get(reverse("public:strategy", args=[strategy.slug])).status_code == 200
+    client.post(_url("details_change", strategy.slug), {**post, "public_shows_names": "on"})
+    strategy.refresh_from_db()
+    assert strategy.public_shows_names
 
 
 def test_links_for_leads_only(client, strategy, lead, officer):
