@@ -224,7 +224,8 @@ class ProgressUpdateForm(forms.Form):
         label="Which parts hold exempt information?",
         help_text="Only if they hold information the public may not see, such as a named person or a contract's "
         "terms. The public version of the report and the public pages will say the part is exempt instead.",
-        choices=list(exempt.UPDATE_FIELDS.items()),
+        # Labels unlike the text boxes' own, so each control has a name of its own.
+        choices=[(name, f"Exempt: {label[0].lower()}{label[1:]}") for name, label in exempt.UPDATE_FIELDS.items()],
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )

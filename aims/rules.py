@@ -186,6 +186,11 @@ def is_council_lead(user, organisation: Organisation | int) -> bool:
     return CouncilLead.objects.filter(user=user, organisation_id=organisation_id).exists()
 
 
+def is_first_lead_of_a_council(user) -> bool:
+    """A council-level lead (invited by a superuser as a council's first lead), who may set up its strategies."""
+    return user.is_authenticated and CouncilLead.objects.filter(user=user).exists()
+
+
 def councils_led(user) -> QuerySet[Organisation]:
     """The councils whose strategies the person may set up: all of them for a superuser, else those they lead."""
     if not user.is_authenticated:
