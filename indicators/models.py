@@ -18,6 +18,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from aims.models import Aim, Deliverable, Strategy, Theme
+from indicators.units import format_number, format_value
 
 
 class Unit(models.TextChoices):
@@ -98,6 +99,15 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
+
+    @property
+    def tolerance_text(self) -> str:
+        """ "5% of the target", "2 days"; "None: anything worse than target is Red" for 0."""
+        if not self.tolerance:
+            return "None: anything worse than the target is Red"
+        if self.tolerance_kind == ToleranceKind.PERCENT:
+            return f"{format_number(self.tolerance, 2).rstrip('0').rstrip('.')}% of the target"
+        return format_value(self.tolerance, self.unit, self.decimal_places)
 
     @property
     def frequency_months(self) -> int:

@@ -24,6 +24,7 @@ from django.db.models import Prefetch, QuerySet
 from accounts.models import Membership, Role
 from aims.models import ReportingPeriod, Strategy
 from aims.services import add_months
+from core.wording import govuk_date
 from indicators import status
 from indicators.models import ActualState, Indicator, IndicatorActual, MeasurementPeriod
 from indicators.status import Target
@@ -224,12 +225,60 @@ def actuals_to_review(*, user) -> QuerySet[IndicatorActual]:
     return qs.order_by("submitted_at", "pk")
 
 
-def indicator_history(*, indicator: Indicator, limit: int = 50) -> list:
-    """Who changed what and when: the indicator's own history and its figures', newest first."""
-    changes = list(indicator.history.select_related("history_user").order_by("-history_date")[:limit])
+@dataclass(frozen=True)
+class Change:
+    when: dt.datetime
+    who: str
+    what: str
+
+
+def _indicator_changes(records: list, periods: dict[int, str]) -> list[Change]:
+    changes, previous = [], None
+    names = {f.name: str(f.verbose_name) for f in Indicator._meta.fields}
+    for record in records:  # oldest first
+        if previous is None or record.history_type == "+":
+            what = "Indicator added"
+        else:
+            changed = [names[n] for n in INDICATOR_HISTORY_FIELDS if getattr(record, n) != getattr(previous, n)]
+            what = "Changed " + ", ".join(changed) if changed else "Saved with no change to its set-up"
+        changes.append(Change(record.history_date, _who(record), what))
+        previous = record
+    return changes
+
+
+def _actual_changes(records: list, periods: dict[int, str], indicator: Indicator) -> list[Change]:
+    changes = []
+    for record in records:
+        value = format_value(record.value, indicator.unit, indicator.decimal_places)
+        figure = value or (f"data expected {govuk_date(record.expected_on)}" if record.not_available and record.expected_on else "no figure")
+        what = f"{periods.get(record.period_id, 'A period')}: {figure}, {ActualState(record.state).label.lower()}"
+        if record.revision > 1:
+            what += f" (revision {record.revision})"
+        if record.state == ActualState.RETURNED and record.review_comment:
+            what += f": “{record.review_comment}”"
+        changes.append(Change(record.history_date, _who(record), what))
+    return changes
+
+
+def _who(record) -> str:
+    return str(record.history_user) if record.history_user else "The system"
+
+
+INDICATOR_HISTORY_FIELDS = [
+    "reference", "title", "definition", "calculation", "unit", "decimal_places", "polarity", "frequency",
+    "baseline_value", "baseline_date", "tolerance_kind", "tolerance", "data_source", "owner_id", "is_published",
+]  # fmt: skip
+
+
+def indicator_history(*, indicator: Indicator, limit: int = 50) -> list[Change]:
+    """Who changed what and when, newest first: the indicator's set-up and every save of its figures (each keeps
+    the figure it held, so a revised or late figure never hides the earlier one). Two queries."""
+    periods = {p.pk: p.label for p in indicator.periods.all()}
+    own = list(indicator.history.select_related("history_user").order_by("history_date", "history_id"))
     figures = list(
-        IndicatorActual.history.model.objects.filter(period_id__in=[p.pk for p in indicator.periods.all()])
+        IndicatorActual.history.filter(period_id__in=list(periods))
         .select_related("history_user")
         .order_by("-history_date")[:limit]
     )
-    return sorted(changes + figures, key=lambda h: h.history_date, reverse=True)[:limit]
+    changes = _indicator_changes(own, periods) + _actual_changes(figures, periods, indicator)
+    return sorted(changes, key=lambda c: c.when, reverse=True)[:limit]
