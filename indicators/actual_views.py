@@ -61,7 +61,10 @@ def _context(actual: IndicatorActual, **extra) -> dict:
         "expected_text": govuk_date(actual.expected_on) if actual.expected_on else "",
         "target_text": format_target(target, unit, places),
         "status_if_accepted": status.indicator_status(
-            value=actual.value, target=target, polarity=indicator.polarity, tolerance=indicator.tolerance,
+            value=actual.value,
+            target=target,
+            polarity=indicator.polarity,
+            tolerance=indicator.tolerance,
             tolerance_kind=indicator.tolerance_kind,
         ),  # fmt: skip
         **extra,
@@ -123,9 +126,7 @@ def actual_check(request: HttpRequest, slug: str, pk: int, period_pk: int) -> Ht
         except services.ConcurrentEditError as exc:
             error = "Someone saved this figure after you checked it, so it was not submitted. Check it again."
             actual = exc.current
-            actual.period = MeasurementPeriod.objects.select_related("indicator__strategy").get(
-                pk=actual.period_id
-            )
+            actual.period = MeasurementPeriod.objects.select_related("indicator__strategy").get(pk=actual.period_id)
         except DomainError as exc:
             error = str(exc)
         else:

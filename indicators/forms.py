@@ -164,8 +164,10 @@ class TargetsForm(forms.Form):
                     self.add_error(f"lower_{period.pk}" if lower is None else f"upper_{period.pk}",
                                    f"Enter both bounds for {period.label}, or neither")  # fmt: skip
                 elif lower is not None and lower > upper:
-                    self.add_error(f"upper_{period.pk}",
-                                   f"The upper bound for {period.label} must be no lower than the lower bound")
+                    self.add_error(
+                        f"upper_{period.pk}",
+                        f"The upper bound for {period.label} must be no lower than the lower bound",
+                    )
         return data
 
     def targets(self) -> dict:

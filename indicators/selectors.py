@@ -250,7 +250,11 @@ def _actual_changes(records: list, periods: dict[int, str], indicator: Indicator
     changes = []
     for record in records:
         value = format_value(record.value, indicator.unit, indicator.decimal_places)
-        figure = value or (f"data expected {govuk_date(record.expected_on)}" if record.not_available and record.expected_on else "no figure")
+        figure = value or (
+            f"data expected {govuk_date(record.expected_on)}"
+            if record.not_available and record.expected_on
+            else "no figure"
+        )
         what = f"{periods.get(record.period_id, 'A period')}: {figure}, {ActualState(record.state).label.lower()}"
         if record.revision > 1:
             what += f" (revision {record.revision})"

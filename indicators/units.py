@@ -32,5 +32,7 @@ def format_target(target, unit: str, decimal_places: int) -> str:
     if target is None:
         return ""
     if target.is_range:
-        return f"{format_value(target.lower, unit, decimal_places)} to {format_value(target.upper, unit, decimal_places)}"
+        return (
+            f"{format_value(target.lower, unit, decimal_places)} to {format_value(target.upper, unit, decimal_places)}"
+        )
     return format_value(target.value, unit, decimal_places)

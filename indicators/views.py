@@ -77,7 +77,9 @@ def indicator_change(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             return redirect("indicators:indicator_detail", slug, pk)
     indicator.refresh_from_db(fields=["reference", "title"])  # the heading says what is being changed, as saved
     return render(
-        request, "indicators/indicator_form.html", {"strategy": indicator.strategy, "form": form, "indicator": indicator}
+        request,
+        "indicators/indicator_form.html",
+        {"strategy": indicator.strategy, "form": form, "indicator": indicator},
     )
 
 
