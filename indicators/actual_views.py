@@ -87,7 +87,7 @@ def actual_record(request: HttpRequest, slug: str, pk: int, period_pk: int) -> H
     form = ActualForm(request.POST or None, initial=_initial(actual), indicator=indicator, submitting=continuing)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.actual_save(
+            services.actual_save(
                 actual=actual, answers=form.answers(), user=request.user,
                 expected_version=form.cleaned_data.get("version") or 0,
             )  # fmt: skip
