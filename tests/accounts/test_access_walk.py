@@ -57,6 +57,18 @@ ACCESS = {
     "people:roles_change": ("get", {"lead"}),
     "people:person_remove": ("get", {"lead"}),
     "people:person_deactivate": ("get", {"lead"}),
+    # Performance indicators: seen by the strategy's people, set up by its leads, figures recorded by the
+    # indicator's owner, reviewed by the board (the review page is readable by members, as for updates).
+    "indicators:indicator_list": ("get", MEMBERS),
+    "indicators:indicator_detail": ("get", MEMBERS),
+    "indicators:indicator_add": ("get", {"lead"}),
+    "indicators:indicator_change": ("get", {"lead"}),
+    "indicators:indicator_targets": ("get", {"lead"}),
+    "indicators:indicator_remove": ("get", {"lead"}),
+    "indicators:actual_record": ("get", {"owner"}),
+    "indicators:actual_check": ("get", {"owner"}),
+    "indicators:actual_review": ("get", MEMBERS),
+    "reports:dashboard_indicators_csv": ("get", MEMBERS),
 }
 
 
@@ -108,6 +120,24 @@ def world(strategy, open_period, theme, officer, other_officer, board_member, cl
     from aims.spreadsheets import spreadsheet_stage, workbook_bytes
 
     spreadsheet_token = spreadsheet_stage(strategy=strategy, user=lead, data=workbook_bytes(strategy=strategy))
+    from tests.indicators.helpers import indicator_with_periods
+
+    indicator = indicator_with_periods(strategy=strategy, owner=officer, targets=["80"], actuals=["75"],
+                                       state="submitted")  # fmt: skip
+    first, second = indicator.periods.all()[:2]
+    first_figure = first.actuals.get()
+    second.actuals.create(author=officer)  # a draft, to check
+    indicator_urls = {
+        "indicators:indicator_list": [strategy.slug],
+        "indicators:indicator_add": [strategy.slug],
+        "reports:dashboard_indicators_csv": [strategy.slug],
+        **{name: [strategy.slug, indicator.pk] for name in (
+            "indicators:indicator_detail", "indicators:indicator_change", "indicators:indicator_targets",
+            "indicators:indicator_remove")},
+        "indicators:actual_record": [strategy.slug, indicator.pk, indicator.periods.all()[2].pk],
+        "indicators:actual_check": [strategy.slug, indicator.pk, second.pk],
+        "indicators:actual_review": [strategy.slug, first_figure.pk],
+    }  # fmt: skip
     people = {"owner": officer, "other_officer": other_officer, "board": board_member, "clerk": clerk,
               "lead": lead, "outsider": outsider}  # fmt: skip
     args = {
@@ -143,6 +173,7 @@ def world(strategy, open_period, theme, officer, other_officer, board_member, cl
                 "people:person_deactivate",
             )
         },
+        **indicator_urls,
     }
     return people, args
 
