@@ -56,7 +56,8 @@ def measurement_periods_plan(*, start: dt.date, end: dt.date, months: int) -> li
     return plan
 
 
-def _periods_generate(indicator: Indicator) -> None:
+def measurement_periods_generate(*, indicator: Indicator) -> None:
+    """Make the indicator's measurement periods over its strategy's dates (it has none yet)."""
     strategy = indicator.strategy
     plan = measurement_periods_plan(start=strategy.start_date, end=strategy.end_date, months=indicator.frequency_months)
     MeasurementPeriod.objects.bulk_create(
@@ -92,7 +93,7 @@ def indicator_create(*, strategy: Strategy, data: dict, user) -> Indicator:
     _apply(indicator, data)
     indicator.save()
     _links(indicator, data)
-    _periods_generate(indicator)
+    measurement_periods_generate(indicator=indicator)
     freshness.mark(strategies=[strategy.pk])
     return indicator
 
@@ -117,7 +118,7 @@ def indicator_update(*, indicator: Indicator, data: dict, user) -> Indicator:
     _links(indicator, data)
     if new_frequency:
         indicator.periods.all().delete()
-        _periods_generate(indicator)
+        measurement_periods_generate(indicator=indicator)
     freshness.mark(strategies=[indicator.strategy_id])
     return indicator
 
