@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from accounts.models import Membership, Role, User
+from accounts.models import Role, User
 from aims.models import Strategy
 from core import freshness
 from indicators.models import ActualState, Indicator, IndicatorActual, IndicatorTarget

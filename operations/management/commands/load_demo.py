@@ -2,7 +2,6 @@ import datetime as dt
 import os
 
 from django.core.management.base import BaseCommand, CommandError
-
 from django.utils import timezone
 
 from accounts.models import User
