@@ -108,6 +108,11 @@ class IndicatorForm(forms.ModelForm):
         self.fields["polarity"].choices = Polarity.choices
         self.fields["frequency"].choices = Frequency.choices
         self.fields["tolerance_kind"].choices = ToleranceKind.choices
+        for name in ("aims", "themes", "deliverables"):
+            if not self.fields[name].queryset.exists():
+                del self.fields[name]
+        links = [Field.checkboxes(n, legend_size=Size.SMALL, small=True) for n in ("aims", "themes", "deliverables")
+                 if n in self.fields]  # fmt: skip
         self.helper = _helper(
             Field.text("reference", field_width=Fixed.TEN),
             Field.text("title"),
@@ -123,14 +128,9 @@ class IndicatorForm(forms.ModelForm):
                      Field.text("tolerance", field_width=Fixed.TEN), legend="Tolerance", legend_size=Size.MEDIUM),
             Field.text("data_source", field_width=Fluid.TWO_THIRDS),
             Field.select("owner"),
-            Field.checkboxes("aims", legend_size=Size.SMALL, small=True),
-            Field.checkboxes("themes", legend_size=Size.SMALL, small=True),
-            Field.checkboxes("deliverables", legend_size=Size.SMALL, small=True),
+            *links,
             Field.checkbox("is_published", small=True),
         )  # fmt: skip
-        for name in ("aims", "themes", "deliverables"):
-            if not self.fields[name].queryset.exists():
-                del self.fields[name]
 
 
 class TargetsForm(forms.Form):
