@@ -15,6 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NOT_PAGES = {
     "aims:evidence_download", "reports:dashboard_csv", "reports:report_status", "reports:version_download",
     "reports:version_download_docx", "aims:council_logo", "aims:spreadsheet_download",
+    "reports:dashboard_indicators_csv",
 }  # fmt: skip
 ROLE_ORDER = ["owner", "board", "clerk", "lead", "other_officer", "outsider"]
 
