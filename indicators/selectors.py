@@ -26,7 +26,7 @@ from aims.models import ReportingPeriod, Strategy
 from aims.services import add_months
 from core.wording import govuk_date
 from indicators import status
-from indicators.models import ActualState, Indicator, IndicatorActual, MeasurementPeriod
+from indicators.models import ActualState, Indicator, IndicatorActual, IndicatorTarget, MeasurementPeriod
 from indicators.status import Target
 from indicators.units import format_target, format_value
 
@@ -264,6 +264,19 @@ def _actual_changes(records: list, periods: dict[int, str], indicator: Indicator
     return changes
 
 
+def _target_changes(records: list, periods: dict[int, str], indicator: Indicator) -> list[Change]:
+    changes = []
+    for record in records:
+        label = periods.get(record.period_id, "A period")
+        if record.history_type == "-":
+            what = f"{label}: target removed"
+        else:
+            target = Target(value=record.value, lower=record.lower, upper=record.upper)
+            what = f"{label}: target set to {format_target(target, indicator.unit, indicator.decimal_places)}"
+        changes.append(Change(record.history_date, _who(record), what))
+    return changes
+
+
 def _who(record) -> str:
     return str(record.history_user) if record.history_user else "The system"
 
@@ -275,8 +288,8 @@ INDICATOR_HISTORY_FIELDS = [
 
 
 def indicator_history(*, indicator: Indicator, limit: int = 50) -> list[Change]:
-    """Who changed what and when, newest first: the indicator's set-up and every save of its figures (each keeps
-    the figure it held, so a revised or late figure never hides the earlier one). Two queries."""
+    """Who changed what and when, newest first: the indicator's set-up, its targets and every save of its figures
+    (each keeps the figure it held, so a revised or late figure never hides the earlier one). Three queries."""
     periods = {p.pk: p.label for p in indicator.periods.all()}
     own = list(indicator.history.select_related("history_user").order_by("history_date", "history_id"))
     figures = list(
@@ -284,5 +297,14 @@ def indicator_history(*, indicator: Indicator, limit: int = 50) -> list[Change]:
         .select_related("history_user")
         .order_by("-history_date")[:limit]
     )
-    changes = _indicator_changes(own, periods) + _actual_changes(figures, periods, indicator)
+    targets = list(
+        IndicatorTarget.history.filter(period_id__in=list(periods))
+        .select_related("history_user")
+        .order_by("-history_date")[:limit]
+    )
+    changes = (
+        _indicator_changes(own, periods)
+        + _actual_changes(figures, periods, indicator)
+        + _target_changes(targets, periods, indicator)
+    )
     return sorted(changes, key=lambda c: c.when, reverse=True)[:limit]

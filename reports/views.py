@@ -165,8 +165,10 @@ def _indicator_context(request: HttpRequest, strategy, period, figures) -> dict:
     )
     for row in summary.rows:
         i = row.indicator
+        # Up to the measurement the row shows (or the period's end, with none): the trend that led to it.
+        last = row.shown.period.end_date if row.shown else period.end_date
         row.sparkline = indicator_charts.trend_chart(
-            indicator_charts.series_points([r for r in row.series if r.period.end_date <= period.end_date]),
+            indicator_charts.series_points([r for r in row.series if r.period.end_date <= last]),
             title=f"{i.reference} trend", chart_id=f"pi-trend-{i.pk}", unit=i.unit, decimal_places=i.decimal_places,
             small=True,
         )  # fmt: skip
