@@ -9,12 +9,15 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from aims.models import Strategy
 from aims.services import add_months, period_label
 from core import freshness
 from core.errors import DomainError
+from core.notifications import absolute_url, notify
 from indicators import rules
 from indicators.models import (
     HAS_ANSWER_MESSAGE,
@@ -310,4 +313,21 @@ def actual_review(*, actual: IndicatorActual, user, accept: bool, comment: str =
     actual.version += 1
     actual.save()
     freshness.mark(strategies=[actual.period.indicator.strategy_id])
+    if not accept:
+        transaction.on_commit(lambda: notify_figure_returned(actual_id=actual.pk))
     return actual
+
+
+def notify_figure_returned(*, actual_id: int) -> None:
+    """Email the owner (and the author, if someone else) that the board returned a figure. After commit; a mail
+    failure is logged by core.notifications, never raised."""
+    actual = IndicatorActual.objects.select_related(
+        "period__indicator__strategy", "period__indicator__owner", "author", "reviewer"
+    ).get(pk=actual_id)
+    indicator = actual.period.indicator
+    url = reverse("indicators:actual_record", args=[indicator.strategy.slug, indicator.pk, actual.period_id])
+    notify(
+        template="figure_returned",
+        to=sorted({indicator.owner.email, actual.author.email} - {""}),
+        context={"actual": actual, "indicator": indicator, "correct_url": absolute_url(url)},
+    )

@@ -186,3 +186,15 @@ def test_the_database_holds_the_rules(strategy, officer):
     IndicatorActual.objects.create(period=period, author=officer)
     with pytest.raises(IntegrityError), transaction.atomic():  # a second open revision of the period
         IndicatorActual.objects.create(period=period, author=officer, revision=2)
+
+
+def test_a_returned_figure_is_emailed_to_its_owner(strategy, officer, board_member, mailoutbox,
+                                                   django_capture_on_commit_callbacks):  # fmt: skip
+    indicator = indicator_with_periods(strategy=strategy, owner=officer)
+    submitted = _record(indicator, officer, "5", submit=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.actual_review(actual=submitted, user=board_member, accept=False, comment="Use the audited figure")
+    (mail,) = mailoutbox
+    assert mail.to == [officer.email]
+    assert mail.subject == f"Figure returned: {indicator.reference} {indicator.title}"
+    assert "Use the audited figure" in mail.body and "/periods/" in mail.body

@@ -168,3 +168,44 @@ def test_dashboard_queries_do_not_grow_with_indicators(client, strategy, open_pe
         return len(context.captured_queries)
 
     assert queries(2) == queries(48)
+
+
+def test_a_range_indicator_takes_a_lower_and_an_upper_bound(client, strategy, lead, officer):
+    indicator = indicator_with_periods(strategy=strategy, owner=officer, polarity="range")
+    period = indicator.periods.first()
+    client.force_login(lead)
+    url = reverse("indicators:indicator_targets", args=[strategy.slug, indicator.pk])
+    page = client.get(url)
+    assert f"{period.label} lower bound" in page.text and "Profile an annual target" not in page.text
+    response = client.post(url, {"action": "targets", f"lower_{period.pk}": "70"})
+    assert f"Enter both bounds for {period.label}, or neither" in response.text
+    response = client.post(url, {"action": "targets", f"lower_{period.pk}": "80", f"upper_{period.pk}": "70"})
+    assert "must be no lower than the lower bound" in response.text
+    client.post(url, {"action": "targets", f"lower_{period.pk}": "70", f"upper_{period.pk}": "80"})
+    period.refresh_from_db()
+    assert (period.target.lower, period.target.upper, period.target.value) == (D("70"), D("80"), None)
+
+
+def test_data_not_yet_available_needs_the_expected_date(client, strategy, officer):
+    indicator = indicator_with_periods(strategy=strategy, owner=officer)
+    period = indicator.periods.first()
+    client.force_login(officer)
+    record = reverse("indicators:actual_record", args=[strategy.slug, indicator.pk, period.pk])
+    response = client.post(record, {"action": "continue", "not_available": "on", "version": "0"})
+    assert "Enter the date the data is expected" in response.text
+    response = client.post(record, {"action": "continue", "not_available": "on", "value": "4", "version": "0"})
+    assert "not both" in response.text
+    response = client.post(record, {"action": "continue", "not_available": "on", "version": "0",
+                                    "expected_on_0": "15", "expected_on_1": "8", "expected_on_2": "2026"})  # fmt: skip
+    assert response.status_code == 302
+    assert "15 August 2026" in client.get(response["Location"]).text
+
+
+def test_a_future_period_and_a_figure_under_review_cannot_be_recorded(client, strategy, officer):
+    indicator = indicator_with_periods(strategy=strategy, owner=officer, actuals=["5"], state="submitted")
+    first, last = indicator.periods.first(), indicator.periods.last()  # the last quarter starts in 2028
+    client.force_login(officer)
+    for period, message in ((last, "has not started yet"), (first, "waiting for review")):
+        url = reverse("indicators:actual_record", args=[strategy.slug, indicator.pk, period.pk])
+        response = client.get(url, follow=True)
+        assert message in response.text
