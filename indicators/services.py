@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -257,7 +257,14 @@ def actual_save(
     actual.author = user
     if submit:
         _submit(actual)
-    actual.save()
+    try:
+        with transaction.atomic():  # a savepoint: another tab may have started the same revision a moment ago
+            actual.save()
+    except IntegrityError as exc:
+        current = IndicatorActual.objects.filter(period=actual.period).exclude(state=ActualState.ACCEPTED).first()
+        if current is None:
+            raise
+        raise ConcurrentEditError(current) from exc
     freshness.mark(strategies=[indicator.strategy_id])
     return actual
 

@@ -198,3 +198,15 @@ def test_a_returned_figure_is_emailed_to_its_owner(strategy, officer, board_memb
     assert mail.to == [officer.email]
     assert mail.subject == f"Figure returned: {indicator.reference} {indicator.title}"
     assert "Use the audited figure" in mail.body and "/periods/" in mail.body
+
+
+def test_two_people_starting_a_figure_at_once_is_a_conflict_not_an_error(strategy, officer):
+    indicator = indicator_with_periods(strategy=strategy, owner=officer)
+    period = indicator.periods.first()
+    mine = services.actual_to_record(period=period, user=officer)  # opened before the other save
+    theirs = IndicatorActual.objects.create(period=period, author=officer, revision=7, value=D("3"))
+    with pytest.raises(services.ConcurrentEditError) as caught:
+        services.actual_save(actual=mine, answers=services.ActualAnswers(value=D("4")), user=officer,
+                             expected_version=0)  # fmt: skip
+    assert caught.value.current == theirs
+    assert list(period.actuals.values_list("value", flat=True)) == [D("3")]
