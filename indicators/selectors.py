@@ -10,7 +10,8 @@ Definitions (what the dashboard, its CSV, the indicator page and the committee r
 - **For a reporting period** (aims.ReportingPeriod) an indicator shows the latest measurement period that ends on
   or before the reporting period's last day and has a reported value (so annual survey data from last year still
   shows in this half-year, with its period named). With none, it is "No data", with the target of the latest
-  period ending by then. Measurements that end after the reporting period are not shown in it.
+  period ending by then that has already ended. Measurements that end after the reporting period are not shown
+  in it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from accounts.models import Membership, Role
 from aims.models import ReportingPeriod, Strategy
@@ -150,7 +152,9 @@ def indicator_row(indicator: Indicator, *, as_at: dt.date) -> IndicatorRow:
     series = indicator_series(indicator)
     ended = [r for r in series if r.period.end_date <= as_at]
     shown = next((r for r in reversed(ended) if r.value is not None), None)
-    context = shown or (ended[-1] if ended else None)
+    # With no figure yet, the target of the latest period that has ended (never one still in the future).
+    passed = [r for r in ended if r.period.end_date <= timezone.localdate()]
+    context = shown or (passed[-1] if passed else None)
     return IndicatorRow(
         indicator=indicator,
         series=series,
