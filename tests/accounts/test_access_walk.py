@@ -107,6 +107,18 @@ ACCESS = {
     "api:token_list": ("get", EVERYONE),
     "api:token_create": ("get", EVERYONE),
     "api:token_revoke": ("get", {"owner"}),  # their own token only: anyone else's is not found
+    # Performance indicators: seen by the strategy's people, set up by its leads, figures recorded by the
+    # indicator's owner, reviewed by the board (the review page is readable by members, as for updates).
+    "indicators:indicator_list": ("get", MEMBERS),
+    "indicators:indicator_detail": ("get", MEMBERS),
+    "indicators:indicator_add": ("get", {"lead"}),
+    "indicators:indicator_change": ("get", {"lead"}),
+    "indicators:indicator_targets": ("get", {"lead"}),
+    "indicators:indicator_remove": ("get", {"lead"}),
+    "indicators:actual_record": ("get", {"owner"}),
+    "indicators:actual_check": ("get", {"owner"}),
+    "indicators:actual_review": ("get", MEMBERS),
+    "reports:dashboard_indicators_csv": ("get", MEMBERS),
 }
 
 
@@ -204,6 +216,24 @@ def world(strategy, open_period, theme, officer, other_officer, board_member, cl
     from api.services import api_token_create
 
     api_token, _raw = api_token_create(user=officer, name="Feed", expires_on=dt.date.today() + dt.timedelta(days=30))
+    from tests.indicators.helpers import indicator_with_periods
+
+    indicator = indicator_with_periods(strategy=strategy, owner=officer, targets=["80"], actuals=["75"],
+                                       state="submitted")  # fmt: skip
+    first, second = indicator.periods.all()[:2]
+    first_figure = first.actuals.get()
+    second.actuals.create(author=officer)  # a draft, to check
+    indicator_urls = {
+        "indicators:indicator_list": [strategy.slug],
+        "indicators:indicator_add": [strategy.slug],
+        "reports:dashboard_indicators_csv": [strategy.slug],
+        **{name: [strategy.slug, indicator.pk] for name in (
+            "indicators:indicator_detail", "indicators:indicator_change", "indicators:indicator_targets",
+            "indicators:indicator_remove")},
+        "indicators:actual_record": [strategy.slug, indicator.pk, indicator.periods.all()[2].pk],
+        "indicators:actual_check": [strategy.slug, indicator.pk, second.pk],
+        "indicators:actual_review": [strategy.slug, first_figure.pk],
+    }  # fmt: skip
     people = {"owner": officer, "other_officer": other_officer, "board": board_member, "clerk": clerk,
               "lead": lead, "outsider": outsider}  # fmt: skip
     args = {
@@ -271,6 +301,7 @@ def world(strategy, open_period, theme, officer, other_officer, board_member, cl
             )
         },
         **setup_args,
+        **indicator_urls,
     }
     return people, args
 

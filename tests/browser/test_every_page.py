@@ -18,6 +18,7 @@ NOT_PAGES = {
     "aims:council_logo", "aims:spreadsheet_download",
     "aims:progress_sheet_download",
     "sso:council_sign_in",  # superusers only, none of the walk's roles: checked in tests/browser/test_sso_journey.py
+    "reports:dashboard_indicators_csv",
 }  # fmt: skip
 ROLE_ORDER = ["owner", "board", "clerk", "lead", "other_officer", "outsider", "superuser"]
 
