@@ -9,8 +9,8 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from core.file_storage import file_write_whole
 from reports.docx import report_docx
-from reports.files import write_atomically
 from reports.models import ReportVersion
 from reports.pdf import report_pdf
 from reports.snapshot import snapshot_build
@@ -69,8 +69,10 @@ def report_version_generate(*, version_id: int) -> ReportVersion | None:
         docx = report_docx(snapshot)  # the Word version, from the same snapshot, stored beside the PDF
         report = version.report
         name = f"reports/{report.strategy.slug}/report-{report.pk}-v{version.number}"
-        write_atomically(f"{name}.pdf", pdf)
-        write_atomically(f"{name}.docx", docx)
+        # Both files whole under their final names before the version says "ready": a download is refused until
+        # then (reports.report_views.version_download), so nobody sees a partial or missing file.
+        file_write_whole(f"{name}.pdf", pdf)
+        file_write_whole(f"{name}.docx", docx)
         version.snapshot = snapshot
         version.pdf.name = f"{name}.pdf"
         version.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
