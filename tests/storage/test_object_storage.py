@@ -285,8 +285,12 @@ def test_a_store_outage_says_the_service_is_unavailable_saves_nothing_and_recove
     client.post(url, form_data(evidence_files=[SimpleUploadedFile("before.pdf", PDF)]))
     evidence = Evidence.objects.get(kind="file")
     download = reverse("aims:evidence_download", args=[evidence.pk])
+    assert client.get("/health/").json()["checks"]["storage"] == "ok"
     server.stop()
     try:
+        health = client.get("/health/")
+        assert health.status_code == 200 and health.json()["status"] == "degraded"
+        assert health.json()["checks"]["storage"] == "unavailable"
         started = time.monotonic()
         response = client.get(download)
         assert response.status_code == 503 and "Sorry, the service is unavailable" in response.content.decode()
