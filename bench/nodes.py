@@ -539,6 +539,7 @@ def drive(load: Load, procs: dict[str, Proc], seconds: int, kill_at: int, down_f
     events["killed"] = {"web": "web1", "worker": victim, "version_in_render": version_id, "at": time.time()}
     procs["web1"].kill()
     procs[victim].kill()
+    events["killed_by"] = time.time()  # both process groups gone
     at = events["killed"]["at"] - events["started"]
     print(f"  killed web1 and {victim} (rendering version {version_id}) at {at:.1f} s")
     time.sleep(down_for)
@@ -668,10 +669,11 @@ def _aware(timestamp: float):
 
 def errors_check(outcomes: list[Outcome], events: dict) -> dict:
     """User-visible errors, each either in flight when a process died (started before the kill, answered after)
-    or not: the second kind should not happen."""
-    killed = events["killed"]["at"]
+    or not: the second kind should not happen. In flight: sent before both process groups were gone and answered
+    (or dropped) after the first SIGKILL was sent."""
+    killing, killed = events["killed"]["at"], events["killed_by"]
     errors = [o for o in outcomes if not o.ok and not (o.status == 200 and o.kind == "save")]
-    in_flight = [o for o in errors if o.started <= killed <= o.ended + 0.05]
+    in_flight = [o for o in errors if o.started <= killed and o.ended >= killing]
     other = [o for o in errors if o not in in_flight]
     describe = lambda o: f"{o.kind} {o.detail} -> {o.status or 'no answer'} at {o.started - events['started']:.1f} s"  # noqa: E731
     return {
@@ -680,6 +682,7 @@ def errors_check(outcomes: list[Outcome], events: dict) -> dict:
         "other": len(other),
         "in_flight": [describe(o) for o in in_flight],
         "others": [describe(o) for o in other[:20]],
+        "raw": [o.__dict__ for o in errors],
     }
 
 

@@ -57,7 +57,10 @@ def report_version_generate(*, version_id: int) -> ReportVersion | None:
         return None
     with transaction.atomic():
         version = (
-            ReportVersion.objects.select_for_update(skip_locked=True)
+            # of=("self",): lock the version row only. A plain FOR UPDATE over these joins also locked the strategy,
+            # its council and period for the whole render, so every save in that strategy (which raises the
+            # strategy's data version at commit) waited for the PDF: up to 15 s in bench/nodes.py.
+            ReportVersion.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("report__strategy__organisation", "report__period")
             .filter(pk=version_id, status=ReportVersion.Status.GENERATING)
             .first()
