@@ -755,7 +755,7 @@ process groups); both started again at {r["restarted_at_s"]} s.
 - Saves: {saves["count"]} sent, {saves["succeeded"]} succeeded ({saves["with_a_file"]} with a file), p50
   {saves["p50_ms"]} ms, p95 {saves["p95_ms"]} ms; {saves["refused"]} refused by the form
   ({", ".join(saves["refusals"]) or "none"}); {saves["no_answer"]} got no answer or a 5xx, of which
-  {saves["no_answer_committed"]} had been committed anyway (the person would see their draft saved on reload).
+  {saves["no_answer_committed"]} had been committed anyway (the draft is there when the person reloads; none lost).
 - Reads: {r["reads"]["count"]} pages, p50 {r["reads"]["p50_ms"]} ms, p95 {r["reads"]["p95_ms"]} ms (2 shared
   cores, with other people's work on the machine).
 - Versions whose start count is not 1 (id: starts): {versions["attempts"] or "none"}; failed:
