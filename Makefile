@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 PG_URL := postgres://postgres@127.0.0.1:5432/portal
 REDIS_URL := redis://127.0.0.1:6379/0
 
-.PHONY: run test lint format venv system services static bench bench-quick worker beat demo clean
+.PHONY: run test lint format venv system services static bench bench-quick bench-nodes worker beat demo clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -66,6 +66,11 @@ bench: venv
 
 bench-quick: venv
 	$(BIN)/python bench/run.py --quick
+
+## bench-nodes: two web nodes behind HAProxy, two workers, shared PostgreSQL, Redis and SeaweedFS; one node and one
+## worker killed under load (bench/nodes.py; needs the haproxy Debian package)
+bench-nodes: venv
+	$(BIN)/python -m bench.nodes
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache

@@ -9,9 +9,9 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from core.file_storage import file_write_whole
 from reports.docx import report_docx
 from reports.exempt import exempt_paragraphs, exempt_snapshot, public_snapshot
-from reports.files import write_atomically
 from reports.models import ReportVersion
 from reports.pdf import report_pdf
 from reports.snapshot import snapshot_build
@@ -53,8 +53,10 @@ def report_version_claim(version_id: int) -> bool:
 def _render(snapshot: dict, name: str) -> tuple[bytes, bytes, int]:
     pdf, pages = report_pdf(snapshot)
     docx = report_docx(snapshot)  # the Word version, from the same snapshot, stored beside the PDF
-    write_atomically(f"{name}.pdf", pdf)
-    write_atomically(f"{name}.docx", docx)
+    # Both files whole under their final names before the version says "ready": a download is refused until
+    # then (reports.report_views.version_download), so nobody sees a partial or missing file.
+    file_write_whole(f"{name}.pdf", pdf)
+    file_write_whole(f"{name}.docx", docx)
     return pdf, docx, pages
 
 
@@ -85,7 +87,10 @@ def report_version_generate(*, version_id: int) -> ReportVersion | None:
         return None
     with transaction.atomic():
         version = (
-            ReportVersion.objects.select_for_update(skip_locked=True)
+            # of=("self",): lock the version row only. A plain FOR UPDATE over these joins also locked the strategy,
+            # its council and period for the whole render, so every save in that strategy (which raises the
+            # strategy's data version at commit) waited for the PDF: up to 15 s in bench/nodes.py.
+            ReportVersion.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("report__strategy__organisation", "report__period")
             .filter(pk=version_id, status=ReportVersion.Status.GENERATING)
             .first()

@@ -1,7 +1,7 @@
 """Writes for committee reports: drafting and creating a report, and changing its answers.
 
 Versions of a report (requesting, failing, reaping, issuing) are in reports/versions.py; rendering one, the
-Celery task's body, in reports/generation.py; file writes in reports/files.py.
+Celery task's body, in reports/generation.py; file writes in core/file_storage.py.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import DatabaseError, OperationalError
 
+from core.file_storage import is_storage_outage
 from reports import generation, versions
 from reports.scheduled import reminders_send, roll_over_and_draft_reports
 
@@ -40,6 +41,8 @@ def report_version_generate_task(self, version_id: int) -> str:
         )
         return "timed out"
     except (DatabaseError, Exception) as exc:  # noqa: BLE001 - a clerk must see a reason, never "generating" for ever
+        if is_storage_outage(exc):
+            return _storage_outage(self, version_id=version_id, exc=exc)
         logger.exception("Report version %s failed", version_id)
         versions.report_version_fail(
             version_id=version_id,
@@ -48,6 +51,19 @@ def report_version_generate_task(self, version_id: int) -> str:
         )
         return "failed"
     return "ready" if version else "skipped"
+
+
+def _storage_outage(task, *, version_id: int, exc: Exception) -> str:
+    """The file store did not answer while the files were being written: try again later, like the database."""
+    if task.request.retries >= task.max_retries:
+        logger.error("Report version %s: the file store could not be reached: %s", version_id, exc)
+        versions.report_version_fail(
+            version_id=version_id,
+            reason="The file store could not be reached while saving the report. Try again in a few minutes.",
+        )
+        return "failed"
+    logger.warning("Report version %s: the file store could not be reached, trying again: %s", version_id, exc)
+    raise task.retry(exc=exc, countdown=5 * 2**task.request.retries)
 
 
 @shared_task(acks_late=True)

@@ -1,4 +1,5 @@
-"""When the database or Redis is down, answer with the GOV.UK "service unavailable" page (503), not a 500.
+"""When the database, Redis or the file store is down, answer with the GOV.UK "service unavailable" page (503), not
+a 500.
 
 Nothing is half-saved: views write inside transactions, so a request that fails here has changed nothing, and
 the page recovers by itself when the service returns (Django reconnects on the next request; CONN_HEALTH_CHECKS
@@ -22,6 +23,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.session_lifetime import SIGNED_IN_AT
 from accounts.signin_limits import duration_text
+from core.file_storage import is_storage_outage
 
 logger = logging.getLogger("portal.availability")
 
@@ -32,6 +34,13 @@ except ImportError:  # pragma: no cover - both are installed with celery[redis]
     BrokerError = RedisConnectionError = OSError
 
 UNAVAILABLE = (OperationalError, InterfaceError, BrokerError, RedisConnectionError)
+
+
+def is_outage(exc: BaseException) -> bool:
+    """The database, Redis or the file store (object storage) is down or not answering."""
+    return isinstance(exc, UNAVAILABLE) or is_storage_outage(exc)
+
+
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 
 
@@ -53,7 +62,7 @@ def _note_unavailable(sender, request=None, **kwargs):
     block, is the one place that still sees it.
     """
     exc = sys.exc_info()[1]
-    if request is not None and isinstance(exc, UNAVAILABLE):
+    if request is not None and exc is not None and is_outage(exc):
         request.service_unavailable_error = exc
 
 
@@ -75,7 +84,7 @@ class ServiceUnavailableMiddleware:
 
     def process_exception(self, request, exception):
         # Exceptions raised by views arrive here, before Django makes them into a 500.
-        if isinstance(exception, UNAVAILABLE):
+        if is_outage(exception):
             return self._unavailable(request, exception)
         return None
 

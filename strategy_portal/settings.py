@@ -15,6 +15,8 @@ from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from strategy_portal.storage_settings import default_storage_from_env
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -225,8 +227,10 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
-    # Uploaded evidence is private: it is never served from MEDIA_URL, only through a view that checks access.
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded evidence, report files, logos and kept uploads: files under MEDIA_ROOT, or S3-compatible object
+    # storage when STORAGE_URL or AWS_STORAGE_BUCKET_NAME is set (strategy_portal/storage_settings.py). Private
+    # either way: never served from MEDIA_URL or a bucket URL, only streamed through views that check access.
+    "default": default_storage_from_env(os.environ),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

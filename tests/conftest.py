@@ -28,13 +28,13 @@ def _real_services_when_required(django_db_setup, django_db_blocker):
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
-    # On CI a skipped browser or integration test is a failure, not a pass.
+    # On CI a skipped browser, integration or object-storage test is a failure, not a pass.
     outcome = yield
     report = outcome.get_result()
     if (
         REQUIRE_REAL
         and report.skipped
-        and (item.get_closest_marker("browser") or item.get_closest_marker("integration"))
+        and any(item.get_closest_marker(m) for m in ("browser", "integration", "storage"))
     ):
         report.outcome = "failed"
         report.longrepr = f"skipped under PORTAL_REQUIRE_REAL_SERVICES=1, which forbids it: {report.longrepr}"

@@ -2,18 +2,22 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from django.conf import settings
 from django.core.cache import cache
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 
 from aims.models import Strategy
+from core.file_storage import file_write_whole
 
 
 class Command(BaseCommand):
-    help = "Restore a backup made by portal_backup into an empty, migrated database (all or nothing)."
+    help = (
+        "Restore a backup made by portal_backup into an empty, migrated database (all or nothing), and its files into "
+        "the file store in use (local folder or bucket), whichever store the backup was taken from."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path")
@@ -22,7 +26,6 @@ class Command(BaseCommand):
     def handle(self, *args, path, force=False, **options):
         if Strategy.objects.exists() and not force:
             raise CommandError("The database already has strategies. Restore into an empty database, or --force.")
-        media = Path(settings.MEDIA_ROOT)
         with tarfile.open(path, "r:gz") as archive, tempfile.TemporaryDirectory() as tmp:
             members = archive.getmembers()
             for member in members:
@@ -32,16 +35,17 @@ class Command(BaseCommand):
                 ):
                     raise CommandError(f"The backup holds an unexpected file {member.name!r}; nothing was restored.")
             archive.extractall(tmp, filter="data")
+            # Files first: if the file store fails part-way, the database is still empty and the restore can be run
+            # again; the files are named by the data, so files without data harm nothing.
+            restored = 0
+            media = Path(tmp) / "media"
+            for file in sorted(media.rglob("*")) if media.exists() else []:
+                if file.is_file():
+                    file_write_whole(file.relative_to(media).as_posix(), file.read_bytes(), storage=default_storage)
+                    restored += 1
             # The backup already holds the change history: loading must not add history of its own.
             with transaction.atomic(), override_settings(SIMPLE_HISTORY_ENABLED=False):
                 call_command("loaddata", str(Path(tmp) / "data.json"), verbosity=0)
-            restored = 0
-            for file in (Path(tmp) / "media").rglob("*") if (Path(tmp) / "media").exists() else []:
-                if file.is_file():
-                    target = media / file.relative_to(Path(tmp) / "media")
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(file.read_bytes())
-                    restored += 1
         # Cached pages are keyed by data versions, which the restore took back to older numbers: a body cached
         # before the restore under one of those numbers would show data the database no longer holds.
         try:
