@@ -332,6 +332,23 @@ class ProgressUpdate(models.Model):
     def is_editable(self) -> bool:
         return self.state in (self.State.DRAFT, self.State.RETURNED)
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_state = instance.__dict__.get("state")
+        return instance
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        self._stored_state = self.state
+
+    @property
+    def draft_saved_again(self) -> bool:
+        """A stored draft (or returned update) saved again in the same state: its deliverable's page and its
+        people's homes change, but nothing its strategy's figures, dashboard or chase list show."""
+        stored = getattr(self, "_stored_state", None)
+        return stored == self.state and stored in (self.State.DRAFT, self.State.RETURNED)
+
 
 class Evidence(models.Model):
     """What backs a progress claim: a file, a link, a figure or a note, kept with its update."""

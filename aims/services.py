@@ -87,7 +87,7 @@ def reporting_periods_generate(*, strategy: Strategy, today: dt.date | None = No
                 deadline=end,
                 status=status,
             )
-            freshness.mark(strategy_wide=[strategy.pk])
+            freshness.mark(strategy_wide=[strategy.pk], periods=[strategy.pk])
         periods.append(period)
         start = end + dt.timedelta(days=1)
     return periods
@@ -119,7 +119,7 @@ def reporting_periods_roll_over(*, strategy: Strategy, today: dt.date | None = N
         status=ReportingPeriod.Status.CLOSED
     )
     if closed or opened or behind:  # a day with nothing to roll over leaves every cached page as it is
-        freshness.mark(strategy_wide=[strategy.pk])
+        freshness.mark(strategy_wide=[strategy.pk], periods=[strategy.pk])
     return closed
 
 
@@ -259,6 +259,7 @@ def progress_update_save(
         for rule in SUBMISSION_RULES:
             rule.check(update)
     previous_state = update.state
+    stored = bool(update.pk)
     update.author = user
     update.version = (update.version or 0) + 1
     if submit:
@@ -275,7 +276,12 @@ def progress_update_save(
         _milestones_complete(update, milestones_completed, user=user)
     if evidence is not None:
         evidence_apply(update=update, evidence=evidence, user=user)
-    freshness.mark(strategies=[deliverable.strategy_id], deliverables=[deliverable.pk])
+    if stored and update.state == previous_state and update.is_editable:
+        # A draft saved again: its page and its people's homes change, but nothing the strategy's dashboard or
+        # figures show, so the dashboard stays cached and the strategy row is not written.
+        freshness.mark(deliverable_pages=[deliverable.pk])
+    else:
+        freshness.mark(strategies=[deliverable.strategy_id], deliverables=[deliverable.pk])
     if submit:
         transaction.on_commit(lambda: notify_update_submitted(update_id=update.pk, previous_state=previous_state))
     return update
@@ -331,7 +337,7 @@ def evidence_apply(*, update: ProgressUpdate, evidence: EvidenceInput, user) -> 
     items += [Evidence(update=update, kind=Evidence.Kind.NOTE, note=note, added_by=user) for note in evidence.notes]
     if items:
         Evidence.history.bulk_history_create(Evidence.objects.bulk_create(items), default_user=user)
-    freshness.mark(deliverables=[update.deliverable_id])
+    freshness.mark(deliverable_pages=[update.deliverable_id])  # evidence shows on its page, not in the figures
 
 
 def evidence_attach_file(*, update: ProgressUpdate, source, checked, user) -> Evidence:

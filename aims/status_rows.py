@@ -95,34 +95,36 @@ ON CONFLICT (deliverable_id, period_id, include_submitted) DO UPDATE SET
 WHERE {" OR ".join(f"stored.{c} IS DISTINCT FROM EXCLUDED.{c}" for c in ("strategy_id", *COLUMNS))}
 """
 
-# Rows left behind by a deliverable moved to another strategy (their periods are not its strategy's any more).
+# Rows left behind under a strategy by a deliverable moved to another (the move marks the old strategy).
 _PRUNE = """
 DELETE FROM aims_deliverableperiodstatus WHERE id IN (
     SELECT stored.id FROM aims_deliverableperiodstatus stored JOIN aims_deliverable d ON d.id = stored.deliverable_id
-    WHERE stored.strategy_id <> d.strategy_id AND (d.id IN ({deliverables}) OR d.strategy_id IN ({strategies}))
+    WHERE stored.strategy_id IN ({strategies}) AND stored.strategy_id <> d.strategy_id
 )
 """
 
 
+def _ids(values: list[int]) -> str:
+    return ", ".join(["%s"] * len(values)) or "NULL"
+
+
 def refresh(*, deliverables: Iterable[int] = (), strategies: Iterable[int] = (), using: str = "default") -> None:
     """Recompute the status rows of these deliverables and of every deliverable in these strategies, in SQL, in
-    the current transaction; rows that would not change are not written."""
+    the current transaction (one statement, for PostgreSQL and SQLite alike); rows that would not change are not
+    written."""
     deliverables, strategies = sorted(set(deliverables)), sorted(set(strategies))
     if deliverables or strategies:
-        run_refresh(connections[using], deliverables=deliverables, strategies=strategies)
+        sql = _REFRESH.replace("{deliverables}", _ids(deliverables)).replace("{strategies}", _ids(strategies))
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, [*deliverables, *strategies])
 
 
-def run_refresh(connection, *, deliverables: list[int], strategies: list[int]) -> None:
-    """The two statements on `connection` (also the data migration's), for PostgreSQL and SQLite alike."""
-
-    def ids(values: list[int]) -> str:
-        return ", ".join(["%s"] * len(values)) or "NULL"
-
-    lists = {"deliverables": ids(deliverables), "strategies": ids(strategies)}
-    with connection.cursor() as cursor:
-        cursor.execute(_PRUNE.format(**lists), [*deliverables, *strategies])
-        cursor.execute(_REFRESH.replace("{deliverables}", lists["deliverables"]).replace(
-            "{strategies}", lists["strategies"]), [*deliverables, *strategies])
+def prune(*, strategies: Iterable[int], using: str = "default") -> None:
+    """Delete the rows kept under these strategies for deliverables that have moved to another strategy."""
+    strategies = sorted(set(strategies))
+    if strategies:
+        with connections[using].cursor() as cursor:
+            cursor.execute(_PRUNE.format(strategies=_ids(strategies)), strategies)
 
 
 def rebuild_all(*, using: str = "default") -> None:

@@ -5,12 +5,12 @@ from django.db import migrations
 
 def fill(apps, schema_editor):
     # The one recomputation in SQL (it reads only the tables, not the live models).
-    from aims.status_rows import run_refresh
+    from aims.status_rows import refresh
 
     Strategy = apps.get_model("aims", "Strategy")
     strategies = list(Strategy.objects.using(schema_editor.connection.alias).values_list("pk", flat=True))
     if strategies:
-        run_refresh(schema_editor.connection, deliverables=[], strategies=strategies)
+        refresh(strategies=strategies, using=schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):
