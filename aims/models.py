@@ -322,6 +322,10 @@ class ProgressUpdate(models.Model):
     def __str__(self) -> str:
         return f"{self.deliverable.reference} – {self.period}"
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        self._stored_state = self.state
+
     def clean(self) -> None:
         super().clean()
         errors = {rule.field: rule.message for rule in UPDATE_ANSWER_RULES if rule.broken_by(self)}
@@ -337,10 +341,6 @@ class ProgressUpdate(models.Model):
         instance = super().from_db(db, field_names, values)
         instance._stored_state = instance.__dict__.get("state")
         return instance
-
-    def save(self, *args, **kwargs) -> None:
-        super().save(*args, **kwargs)
-        self._stored_state = self.state
 
     @property
     def draft_saved_again(self) -> bool:

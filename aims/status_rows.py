@@ -93,7 +93,7 @@ ORDER BY deliverable_id, period_id, inc
 ON CONFLICT (deliverable_id, period_id, include_submitted) DO UPDATE SET
     strategy_id = EXCLUDED.strategy_id, {", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS)}
 WHERE {" OR ".join(f"stored.{c} IS DISTINCT FROM EXCLUDED.{c}" for c in ("strategy_id", *COLUMNS))}
-"""
+"""  # noqa: S608 - built from this module's constants; the ids are bound parameters
 
 # Rows left behind under a strategy by a deliverable moved to another (the move marks the old strategy).
 _PRUNE = """
@@ -114,6 +114,7 @@ def refresh(*, deliverables: Iterable[int] = (), strategies: Iterable[int] = (),
     written."""
     deliverables, strategies = sorted(set(deliverables)), sorted(set(strategies))
     if deliverables or strategies:
+        # Placeholders only: the ids are bound parameters.
         sql = _REFRESH.replace("{deliverables}", _ids(deliverables)).replace("{strategies}", _ids(strategies))
         with connections[using].cursor() as cursor:
             cursor.execute(sql, [*deliverables, *strategies])

@@ -1,6 +1,5 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -13,7 +12,7 @@ from aims.selectors import strategy_list
 from core.page_cache import cached_body
 from reports import charts, selectors
 from reports.exports import deliverables_csv
-from reports.filters import DeliverableFilter, active_filter_description, filter_rows
+from reports.filters import DeliverableFilter, active_filter_description, filter_queryset, filter_rows
 
 PAGE_SIZE = 50
 
@@ -65,13 +64,20 @@ def _include_submitted(request: HttpRequest) -> bool:
 
 def _dashboard_context(request: HttpRequest, strategy, periods, period) -> dict:
     include_submitted = _include_submitted(request)
-    figures = selectors.period_figures(
+    # Added up in SQL from the status rows; the table reads only its page (reports/selectors.py).
+    figures = selectors.period_totals(
         strategy=strategy, period=period, periods=periods, include_submitted=include_submitted
     )
     filterset = DeliverableFilter(
         request.GET or None, queryset=Deliverable.objects.none(), strategy=strategy, as_at=figures.as_at
     )
-    page = Paginator(filter_rows(figures.rows, filterset), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.deliverable_queryset(strategy=strategy, period=period, include_submitted=include_submitted)
+    page = selectors.rows_page(
+        queryset=filter_queryset(rows, filterset),
+        totals=figures,
+        number=request.GET.get("page"),
+        per_page=PAGE_SIZE,
+    )
     table_rows = page.object_list
     query = request.GET.copy()
     query.pop("page", None)

@@ -132,7 +132,12 @@ def evidence_removed(w):
 
 def draft_saved_again(w, state="draft"):
     factories.ProgressUpdateFactory(
-        deliverable=w.mine, period=w.period, state=state, version=2, rag_status="green", percent_complete=10,
+        deliverable=w.mine,
+        period=w.period,
+        state=state,
+        version=2,
+        rag_status="green",
+        percent_complete=10,
         achieved="Started.",
     )
     return draft(w)
