@@ -447,7 +447,8 @@ class DeliverablePeriodStatus(models.Model):
 
     deliverable = models.ForeignKey(Deliverable, on_delete=models.CASCADE, related_name="period_statuses")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="deliverable_statuses")
-    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="+")
+    # Indexed first in period_status_figures (below), which serves this key's lookups too.
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="+", db_index=False)
     include_submitted = models.BooleanField(help_text="Counting submitted updates too, not only accepted ones.")
     status = models.CharField(max_length=20)  # a RAG key, awaiting_review or no_update
     rag = models.CharField(max_length=20, blank=True)  # this period's counted update's RAG status

@@ -34,11 +34,9 @@ from django.db.models import (
     DecimalField,
     F,
     FilteredRelation,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     Window,
@@ -477,6 +475,7 @@ def rag_trend(
         DeliverablePeriodStatus.objects.filter(
             strategy=strategy, include_submitted=include_submitted, period__in=shown, deliverable__is_active=True
         )
+        .filter(deliverable__strategy=strategy)  # the same rows; lets the planner read only this strategy's
         .filter(Q(deliverable__start_date__isnull=True) | Q(deliverable__start_date__lte=F("period__end_date")))
         .order_by()
         .values_list("period_id", "status")
@@ -499,24 +498,22 @@ class ChaseItem:
 
 
 def _chase_queryset(*, strategy: Strategy, period: ReportingPeriod) -> QuerySet[Deliverable]:
-    """Deliverables in scope with no submitted or accepted update for the period, by owner, then reference."""
-    in_period = ProgressUpdate.objects.filter(deliverable=OuterRef("pk"), period=period).order_by()
+    """Deliverables in scope with no submitted or accepted update for the period, and not reported complete
+    (submitted or accepted) in an earlier one, by owner, then reference: read from their status rows counting
+    submitted updates too, whose status is "complete" exactly when an earlier update said so."""
     return (
         Deliverable.objects.filter(strategy=strategy, is_active=True)
         .filter(Q(start_date__isnull=True) | Q(start_date__lte=period.end_date))
-        .annotate(update_state=Subquery(in_period.values("state")[:1]))
-        # Spelled out: a bare exclude() would also drop deliverables with no update at all (NULL).
-        .filter(Q(update_state__isnull=True) | ~Q(update_state__in=SUBMITTED_OR_ACCEPTED))
-        .exclude(
-            pk__in=ProgressUpdate.objects.filter(
-                period__strategy=strategy,
-                period__start_date__lt=period.start_date,
-                rag_status=RAG.COMPLETE,
-                state__in=SUBMITTED_OR_ACCEPTED,
-            )
-            .order_by()
-            .values("deliverable_id")
+        .annotate(
+            row=FilteredRelation(
+                "period_statuses",
+                condition=Q(period_statuses__period=period, period_statuses__include_submitted=True),
+            ),
+            update_state=Coalesce("row__update_state", Value("")),
+            chase_status=Coalesce("row__status", Value(NO_UPDATE)),
         )
+        # On the annotations: a plain WHERE on the joined row (an exclude() across the relation would not be).
+        .filter(~Q(update_state__in=SUBMITTED_OR_ACCEPTED) & ~Q(chase_status=RAG.COMPLETE))
         .order_by("owner__last_name", "owner__first_name", "owner__username", "reference")
     )
 
