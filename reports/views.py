@@ -48,11 +48,14 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "reports/dashboard.html", {"strategy": strategy, "period": None, "periods": periods})
     # The body is the same for everyone who may see it, so it is cached (core/page_cache.py): the key holds the
     # strategy's data_version, so a cached body can never show figures older than the data.
+    # While one reader rebuilds it after a change, the others are given the latest body (stale while revalidate)
+    # instead of each waiting in a worker.
     body = cached_body(
         ["dashboard", strategy.pk, strategy.data_version, period.pk, request.GET.urlencode()],
         lambda: render_to_string(
             "reports/includes/dashboard_body.html", _dashboard_context(request, strategy, periods, period)
         ),
+        stale=["dashboard", strategy.pk, period.pk, request.GET.urlencode()],
     )
     return render(request, "reports/dashboard.html", {"strategy": strategy, "period": period, "body": body})
 
