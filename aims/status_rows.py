@@ -58,15 +58,16 @@ WITH chosen AS (
            COALESCE(u.state = 'accepted' OR (m.inc AND u.state = 'submitted'), false) AS counted
     FROM chosen
     JOIN aims_reportingperiod p ON p.strategy_id = chosen.strategy_id
-    CROSS JOIN (VALUES (false), (true)) AS m(inc)
+    CROSS JOIN (SELECT false AS inc UNION ALL SELECT true) AS m
     LEFT JOIN aims_progressupdate u ON u.deliverable_id = chosen.id AND u.period_id = p.id
 ), runs AS (
     SELECT grid.*,
            CASE WHEN counted THEN rag_status END AS rag,
            CASE WHEN counted THEN percent_complete END AS reported,
-           count(*) FILTER (WHERE counted) OVER run AS grp,
+           sum(CASE WHEN counted THEN 1 ELSE 0 END) OVER run AS grp,
            lag(CASE WHEN counted THEN rag_status END) OVER run AS previous_rag,
-           COALESCE(bool_or(counted AND rag_status = 'complete') OVER before, false) AS earlier_complete
+           COALESCE(max(CASE WHEN counted AND rag_status = 'complete' THEN 1 ELSE 0 END) OVER before, 0) = 1
+               AS earlier_complete
     FROM grid
     WINDOW run AS (PARTITION BY deliverable_id, inc ORDER BY start_date),
            before AS (PARTITION BY deliverable_id, inc ORDER BY start_date
