@@ -276,15 +276,19 @@ def progress_update_save(
         _milestones_complete(update, milestones_completed, user=user)
     if evidence is not None:
         evidence_apply(update=update, evidence=evidence, user=user)
-    if stored and update.state == previous_state and update.is_editable:
-        # A draft saved again: its page and its people's homes change, but nothing the strategy's dashboard or
-        # figures show, so the dashboard stays cached and the strategy row is not written.
-        freshness.mark(deliverable_pages=[deliverable.pk])
-    else:
-        freshness.mark(strategies=[deliverable.strategy_id], deliverables=[deliverable.pk])
+    _mark_saved(deliverable, again=stored and update.state == previous_state and update.is_editable)
     if submit:
         transaction.on_commit(lambda: notify_update_submitted(update_id=update.pk, previous_state=previous_state))
     return update
+
+
+def _mark_saved(deliverable: Deliverable, *, again: bool) -> None:
+    """A draft (or returned update) saved `again` in the same state changes its page and its people's homes, but
+    nothing the strategy's dashboard or figures show: the dashboard stays cached, the strategy row unwritten."""
+    if again:
+        freshness.mark(deliverable_pages=[deliverable.pk])
+    else:
+        freshness.mark(strategies=[deliverable.strategy_id], deliverables=[deliverable.pk])
 
 
 def _milestones_complete(update: ProgressUpdate, chosen, *, user) -> None:
