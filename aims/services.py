@@ -258,8 +258,7 @@ def progress_update_save(
     elif update.state == ProgressUpdate.State.RETURNED:  # still past draft: the database holds it to these rules
         for rule in SUBMISSION_RULES:
             rule.check(update)
-    previous_state = update.state
-    stored = bool(update.pk)
+    previous_state, stored = update.state, bool(update.pk)
     update.author = user
     update.version = (update.version or 0) + 1
     if submit:
