@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import F, Model, Q
 
 from accounts.models import Membership, User
+from aims import status_rows
 from aims.context_processors import forget_single_organisation
 from aims.models import (
     Aim,
@@ -44,7 +45,7 @@ Contributors = Deliverable.contributors.through
 
 
 def write(marks: Marks) -> None:
-    wide = set(marks.strategy_wide)
+    wide = set(marks.strategy_wide) | marks.periods
     if marks.renamed:  # rare (an administrator's change), and a name may be shown anywhere
         wide |= set(Strategy.objects.values_list("pk", flat=True))
     if marks.organisations:
@@ -52,6 +53,7 @@ def write(marks: Marks) -> None:
         forget_single_organisation()  # this process's memo of the council's name; others forget within a minute
         transaction.on_commit(forget_single_organisation)  # in case a page read it again before the commit
     changed = marks.deliverables
+    pages = marks.deliverable_pages - changed  # their own page and homes only, not their strategy's
 
     strategies = Q(pk__in=marks.strategies | wide)
     if changed:
@@ -59,18 +61,22 @@ def write(marks: Marks) -> None:
     if marks.strategies or wide or changed:
         Strategy.objects.filter(strategies).update(data_version=F("data_version") + 1)
 
-    if changed or wide:
-        Deliverable.objects.filter(Q(pk__in=changed) | Q(strategy_id__in=wide)).update(
+    if changed or pages or wide:
+        Deliverable.objects.filter(Q(pk__in=changed | pages) | Q(strategy_id__in=wide)).update(
             data_version=F("data_version") + 1
         )
 
     people = Q(pk__in=marks.people)
-    if changed:
-        people |= _on_deliverables(changed)
+    if changed or pages:
+        people |= _on_deliverables(changed | pages)
     if wide:
         people |= _in_strategies(wide)
-    if marks.people or changed or wide:
+    if marks.people or changed or pages or wide:
         User.objects.filter(people).update(home_version=F("home_version") + 1)
+
+    # Last, in the same transaction: the figures kept per deliverable and period (aims/status_rows.py).
+    status_rows.prune(strategies=wide)  # a deliverable moved from one of them (rare)
+    status_rows.refresh(deliverables=changed, strategies=marks.periods)
 
 
 def _on_deliverables(ids) -> Q:
@@ -112,19 +118,23 @@ def row_marks(instance: Model, *, deleting: bool = False) -> dict[str, list]:
         if deleting:  # the roles and the deliverables go with it
             return {"strategy_wide": [instance.pk], "people": people_in_strategies([instance.pk])}
         return {"strategy_wide": [instance.pk]}
-    if isinstance(instance, (Aim, Theme, ReportingPeriod, Principle)):
+    if isinstance(instance, ReportingPeriod):
+        return {"strategy_wide": [instance.strategy_id], "periods": [instance.strategy_id]}
+    if isinstance(instance, (Aim, Theme, Principle)):
         return {"strategy_wide": [instance.strategy_id]}
     if isinstance(instance, Deliverable):
         if deleting:  # the row goes, so the strategy is raised as a whole (rare: work is withdrawn, not deleted)
             return {"strategy_wide": [instance.strategy_id], "people": people_on_deliverables([instance.pk])}
         return {"strategies": [instance.strategy_id], "deliverables": [instance.pk]}
+    if isinstance(instance, ProgressUpdate) and not deleting and instance.draft_saved_again:
+        return {"deliverable_pages": [instance.deliverable_id]}
     if isinstance(instance, (Milestone, ProgressUpdate, DeliverablePrinciple)):
         return {"deliverables": [instance.deliverable_id]}
-    if isinstance(instance, Evidence):
+    if isinstance(instance, Evidence):  # shown on its deliverable's page only, never in the figures
         if Evidence.update.is_cached(instance):
-            return {"deliverables": [instance.update.deliverable_id]}
+            return {"deliverable_pages": [instance.update.deliverable_id]}
         return {
-            "deliverables": list(
+            "deliverable_pages": list(
                 ProgressUpdate.objects.filter(pk=instance.update_id).values_list("deliverable_id", flat=True)
             )
         }

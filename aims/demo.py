@@ -1090,7 +1090,7 @@ def load_demo(*, password: str, today: dt.date | None = None, stdout: TextIO | N
                     if period is not None:
                         _save_update(deliverable, period, planned, people, board)
             # Periods, roles, progress and evidence throughout: the strategy changes as a whole.
-            freshness.mark(strategy_wide=[strategy.pk])
+            freshness.mark(strategy_wide=[strategy.pk], periods=[strategy.pk])
             strategies.append(strategy)
             _say(stdout, f"Loaded {strategy.organisation.name}: {strategy.title}.")
         _link_strategies()

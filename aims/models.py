@@ -356,6 +356,10 @@ class ProgressUpdate(models.Model):
     def __str__(self) -> str:
         return f"{self.deliverable.reference} – {self.period}"
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        self._stored_state = self.state
+
     @property
     def exempt_description(self) -> str:
         """Which parts are exempt and why, in words: "" when nothing is."""
@@ -373,6 +377,19 @@ class ProgressUpdate(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.state in (self.State.DRAFT, self.State.RETURNED)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_state = instance.__dict__.get("state")
+        return instance
+
+    @property
+    def draft_saved_again(self) -> bool:
+        """A stored draft (or returned update) saved again in the same state: its deliverable's page and its
+        people's homes change, but nothing its strategy's figures, dashboard or chase list show."""
+        stored = getattr(self, "_stored_state", None)
+        return stored == self.state and stored in (self.State.DRAFT, self.State.RETURNED)
 
 
 class Evidence(models.Model):
@@ -456,3 +473,42 @@ class StagedUpload(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class DeliverablePeriodStatus(models.Model):
+    """One deliverable's figures for one reporting period, under one way of counting updates: kept so that the
+    dashboard reads them in a few indexed queries instead of computing them from every update on each read.
+
+    Derived data only, never edited: aims/status_rows.py recomputes a deliverable's rows in the transaction of any
+    write that changes its updates (and a strategy's rows when its periods change), from the freshness marks the
+    write makes; `manage.py status_rows_check` recomputes every row and reports any difference. What each column
+    means is reports/selectors.py's docstring, for the period alone: which deliverables are in scope (active,
+    started) and whether one is overdue are read with the deliverable, so withdrawing one or changing its weight,
+    theme or dates changes no row.
+    """
+
+    deliverable = models.ForeignKey(Deliverable, on_delete=models.CASCADE, related_name="period_statuses")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="deliverable_statuses")
+    # Indexed first in period_status_figures (below), which serves this key's lookups too.
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="+", db_index=False)
+    include_submitted = models.BooleanField(help_text="Counting submitted updates too, not only accepted ones.")
+    status = models.CharField(max_length=20)  # a RAG key, awaiting_review or no_update
+    rag = models.CharField(max_length=20, blank=True)  # this period's counted update's RAG status
+    reported_percent = models.PositiveSmallIntegerField(null=True)  # this period's counted update's percent
+    percent = models.PositiveSmallIntegerField()  # for the roll-up: reported, carried forward, or 0; complete 100
+    carried_from = models.CharField(max_length=100, blank=True)  # the period label the percent comes from
+    update_state = models.CharField(max_length=20, blank=True)  # this period's update, counted or not
+    previous_rag = models.CharField(max_length=20, blank=True)  # the previous period's counted RAG status
+    direction = models.CharField(max_length=10, blank=True)  # better, same, worse or ""
+    last_update_at = models.DateTimeField(null=True)  # when the latest counted update so far was submitted
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deliverable", "period", "include_submitted"], name="period_status_one_per_mode"
+            ),
+        ]
+        indexes = [models.Index(fields=["strategy", "include_submitted", "period"], name="period_status_figures")]
+
+    def __str__(self) -> str:
+        return f"{self.deliverable_id} / {self.period_id}: {self.status}"

@@ -62,7 +62,7 @@ def reporting_period_change(*, period: ReportingPeriod, label: str, deadline: dt
     _lock(period.strategy)
     period.label, period.deadline = label, deadline
     period.save(update_fields=["label", "deadline"])
-    freshness.mark(strategy_wide=[period.strategy_id])
+    freshness.mark(strategy_wide=[period.strategy_id], periods=[period.strategy_id])
     return period
 
 
@@ -75,7 +75,7 @@ def reporting_period_close(*, period: ReportingPeriod) -> ReportingPeriod:
         raise DomainError(f"{current.label} is not open any more: someone has closed it already")
     current.status = ReportingPeriod.Status.CLOSED
     current.save(update_fields=["status"])
-    freshness.mark(strategy_wide=[current.strategy_id])
+    freshness.mark(strategy_wide=[current.strategy_id], periods=[current.strategy_id])
     return current
 
 
@@ -99,5 +99,5 @@ def reporting_period_open_next(*, strategy: Strategy) -> ReportingPeriod:
         period.save(update_fields=["status"])
     except IntegrityError as exc:  # the constraint period_one_open_per_strategy, if the lock was bypassed
         raise DomainError("Another reporting period was opened at the same time: look at the periods again") from exc
-    freshness.mark(strategy_wide=[strategy.pk])
+    freshness.mark(strategy_wide=[strategy.pk], periods=[strategy.pk])
     return period

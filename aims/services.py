@@ -90,7 +90,7 @@ def reporting_periods_generate(*, strategy: Strategy, today: dt.date | None = No
                 deadline=end,
                 status=status,
             )
-            freshness.mark(strategy_wide=[strategy.pk])
+            freshness.mark(strategy_wide=[strategy.pk], periods=[strategy.pk])
         if period is not None:
             periods.append(period)
         start = end + dt.timedelta(days=1)
@@ -126,7 +126,7 @@ def reporting_periods_roll_over(*, strategy: Strategy, today: dt.date | None = N
         status=ReportingPeriod.Status.CLOSED
     )
     if closed or opened or behind:  # a day with nothing to roll over leaves every cached page as it is
-        freshness.mark(strategy_wide=[strategy.pk])
+        freshness.mark(strategy_wide=[strategy.pk], periods=[strategy.pk])
     return closed
 
 
@@ -265,7 +265,7 @@ def progress_update_save(
     elif update.state == ProgressUpdate.State.RETURNED:  # still past draft: the database holds it to these rules
         for rule in SUBMISSION_RULES:
             rule.check(update)
-    previous_state = update.state
+    previous_state, stored = update.state, bool(update.pk)
     _set_author(update, user, entered_by)
     update.version = (update.version or 0) + 1
     if submit:
@@ -282,7 +282,7 @@ def progress_update_save(
         _milestones_complete(update, milestones_completed, user=user)
     if evidence is not None:
         evidence_apply(update=update, evidence=evidence, user=user)
-    freshness.mark(strategies=[deliverable.strategy_id], deliverables=[deliverable.pk])
+    _mark_saved(deliverable, again=stored and update.state == previous_state and update.is_editable)
     if submit:
         transaction.on_commit(lambda: notify_update_submitted(update_id=update.pk, previous_state=previous_state))
     return update
@@ -308,6 +308,15 @@ def _set_author(update: ProgressUpdate, user, entered_by) -> None:
     if entered_by is not None:
         update._change_reason = f"Entered by {entered_by} on behalf of {user}"
         update._history_user = entered_by
+
+
+def _mark_saved(deliverable: Deliverable, *, again: bool) -> None:
+    """A draft (or returned update) saved `again` in the same state changes its page and its people's homes, but
+    nothing the strategy's dashboard or figures show: the dashboard stays cached, the strategy row unwritten."""
+    if again:
+        freshness.mark(deliverable_pages=[deliverable.pk])
+    else:
+        freshness.mark(strategies=[deliverable.strategy_id], deliverables=[deliverable.pk])
 
 
 def _milestones_complete(update: ProgressUpdate, chosen, *, user) -> None:
@@ -360,7 +369,7 @@ def evidence_apply(*, update: ProgressUpdate, evidence: EvidenceInput, user) -> 
     items += [Evidence(update=update, kind=Evidence.Kind.NOTE, note=note, added_by=user) for note in evidence.notes]
     if items:
         Evidence.history.bulk_history_create(Evidence.objects.bulk_create(items), default_user=user)
-    freshness.mark(deliverables=[update.deliverable_id])
+    freshness.mark(deliverable_pages=[update.deliverable_id])  # evidence shows on its page, not in the figures
 
 
 def evidence_attach_file(*, update: ProgressUpdate, source, checked, user) -> Evidence:

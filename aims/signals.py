@@ -22,10 +22,11 @@ Raw saves (loaddata) are skipped: portal_restore empties the page cache instead.
 """
 
 from django.db.models import QuerySet
-from django.db.models.signals import m2m_changed, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
+from aims import status_rows
 from aims.data_versions import TREE, row_marks
-from aims.models import Deliverable, ProgressUpdate, Theme
+from aims.models import Deliverable, ProgressUpdate, ReportingPeriod, Theme
 from core import freshness
 from principles.models import Principle
 
@@ -33,12 +34,23 @@ Contributors = Deliverable.contributors.through
 LINKS = (Contributors, Theme.aims.through, ProgressUpdate.milestones_completed.through, Principle.deliverables.through)
 SIGNALS = [(post_save, model) for model in TREE] + [(pre_delete, model) for model in TREE]
 SIGNALS += [(m2m_changed, through) for through in LINKS]
+# A delete marked outside freshness.atomic is written before the row goes: the status rows are recomputed again
+# once it has gone (inside a batch, the batch's write comes after the delete anyway).
+SIGNALS += [(post_delete, ProgressUpdate), (post_delete, ReportingPeriod)]
 
 
 def _changed(sender, signal, instance, raw=False, **kwargs) -> None:
     """The one receiver: a row of the tree saved, a row about to be deleted, or links added or removed."""
     if signal is m2m_changed:
         freshness.mark(**_link_marks(sender, instance, **kwargs))
+    elif signal is post_delete:
+        origin = kwargs.get("origin")
+        deleted = origin.model if isinstance(origin, QuerySet) else type(origin)
+        if freshness.pending() is None and deleted is type(instance):  # not deleted with the row above it
+            if isinstance(instance, ReportingPeriod):
+                status_rows.refresh(strategies=[instance.strategy_id])
+            else:
+                status_rows.refresh(deliverables=[instance.deliverable_id])
     elif signal is pre_delete:
         origin = kwargs.get("origin")
         above = origin.model if isinstance(origin, QuerySet) else type(origin)
@@ -63,7 +75,8 @@ def _link_marks(sender, instance, action, reverse, pk_set, **kwargs) -> dict:
     if sender is Theme.aims.through:  # the theme, or the aim for aim.themes.add(...): both have a strategy
         return {"strategy_wide": [instance.strategy_id]}
     if sender is ProgressUpdate.milestones_completed.through:  # the update or the milestone: both have one
-        return {"deliverables": [instance.deliverable_id]}
+        # What an update completed shows on the deliverable's page, not in the strategy's figures.
+        return {"deliverable_pages": [instance.deliverable_id]} if pk_set or action == "post_clear" else {}
     # A principle's deliverables: deliverable.principles.add(...) changes that deliverable, principle.deliverables
     # a principle every page of the strategy shows.
     return {"deliverables": [instance.pk]} if reverse else {"strategy_wide": [instance.strategy_id]}
@@ -81,5 +94,5 @@ def disconnect() -> None:
 
 
 def _uid(signal, sender) -> str:
-    name = {post_save: "saved", pre_delete: "deleting", m2m_changed: "links"}[signal]
+    name = {post_save: "saved", pre_delete: "deleting", post_delete: "deleted", m2m_changed: "links"}[signal]
     return f"freshness-{name}-{sender._meta.label}"

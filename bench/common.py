@@ -61,9 +61,10 @@ def bench_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def django_setup() -> None:
-    """Set up Django in this process against portal_bench (whatever DATABASE_URL the shell had)."""
-    os.environ.update(bench_env())
+def django_setup(settings: str = "") -> None:
+    """Set up Django in this process against portal_bench (whatever DATABASE_URL the shell had); `settings`
+    chooses another settings module (e.g. bench.settings_nocache)."""
+    os.environ.update(bench_env(**({"DJANGO_SETTINGS_MODULE": settings} if settings else {})))
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)

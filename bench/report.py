@@ -93,6 +93,70 @@ def _single_table(runs: dict, title: str) -> list[str]:
     return [f"### {title}", "", *_table(header, rows), ""]
 
 
+def _deadline_checks(data: dict) -> list[dict]:
+    """Issue #19: computed pages' service time (one reader, cache off), and the deadline-day run."""
+    checks = []
+    service = data.get("service_time")
+    for page, row in ((service or {}).get("pages") or {}).items():
+        label = PAGE_LABELS.get(page, page.capitalize())
+        target = f"{label} computed (cache off), one reader ≤ {row['target_ms']} ms"
+        measured = f"{row['median_ms']:.0f} ms median (CPU {row['cpu_ms']:.0f} ms, database {row['db_ms']:.0f} ms, "
+        measured += f"{row['queries']} queries)"
+        checks.append({"key": f"service_{page}", "passed": row["pass"], "target": target, "measured": measured})
+    deadline = data.get("deadline")
+    if deadline:
+        f, ok = deadline["figures"], deadline["pass"]
+        rows = [
+            ("deadline_dashboard_p95", "Deadline day: dashboard p95 ≤ 150 ms", f"{_ms(f['dashboard_p95_ms'])} ms"),
+            ("deadline_dashboard_ratio", "Deadline day: dashboard p95 ≤ 2× its read-only p95 in the same run",
+             f"{f['dashboard_ratio']}× (read-only {_ms(deadline['read_only']['dashboard']['p95_ms'])} ms)"),
+            ("deadline_save_p95", "Deadline day: save p95 ≤ 300 ms", f"{_ms(f['save_p95_ms'])} ms"),
+            ("deadline_errors", "Deadline day: 0 errors", str(f["errors"])),
+            ("deadline_deadlocks", "Deadline day: 0 deadlocks", str(f["deadlocks"])),
+            ("deadline_lost", "Deadline day: every save seen to succeed is in the database, with its content",
+             f"{f['lost']} lost of {deadline['nothing_lost']['saves_seen']} saves"),
+            ("deadline_status_rows", "Status rows recomputed from the updates after the run: no difference",
+             str(f["status_row_differences"])),
+        ]  # fmt: skip
+        names = ["dashboard_p95_ms", "dashboard_ratio", "save_p95_ms", "errors", "deadlocks", "lost"]
+        names.append("status_row_differences")
+        for (key, target, measured), name in zip(rows, names, strict=True):
+            checks.append({"key": key, "target": target, "measured": measured, "passed": ok[name]})
+    return checks
+
+
+def _deadline_section(data: dict) -> list[str]:
+    deadline = data.get("deadline")
+    if not deadline:
+        return []
+    out = [
+        "",
+        f"## Deadline day: {deadline['readers']} board members reading, {deadline['officers']} officers saving, "
+        f"{deadline['reviewers']} accepting, {deadline['duration_s'] / 60:g} minutes",
+        "",
+        "`bench/deadline.py`, as served (gunicorn, CACHE_URL = Redis). First the readers alone for "
+        f"{deadline['read_only_s']} s (the read-only p95), then everyone together: officers post the real progress "
+        "form (CSRF token, version) every 2–5 s, drafts mostly, some with a small CSV file, 30% continuing to "
+        "“Submit for review”; board members accept submitted updates every 2–4 s. Other load (cores used by "
+        f"other people's processes): read-only {deadline['other_load']['read_only']['other_cores']}, deadline day "
+        f"{deadline['other_load']['deadline_day']['other_cores']}.",
+        "",
+    ]
+    rows = [["read-only dashboard", *_deadline_row(deadline["read_only"].get("dashboard", {}))]]
+    rows += [[kind, *_deadline_row(row)] for kind, row in deadline["deadline_day"].items()]
+    out += _table(["Requests", "Count", "req/s", "p50 ms", "p95 ms", "p99 ms"], rows)
+    lost = deadline["nothing_lost"]
+    seen = f"Saves seen to succeed: {lost['saves_seen']} ({lost['submissions_seen']} submitted, "
+    seen += f"{lost['files_seen']} with a file), acceptances {lost['acceptances_seen']}; lost: {lost['lost']}."
+    out += ["", seen]
+    return out
+
+
+def _deadline_row(row: dict) -> list:
+    return [row.get("requests", 0), row.get("rps", 0), _ms(row.get("p50_ms", 0)), _ms(row.get("p95_ms", 0)),
+            _ms(row.get("p99_ms", 0))]  # fmt: skip
+
+
 def evaluate(mode: str, data: dict) -> list[dict]:
     """Every target with what was measured and whether it passed."""
     checks = []
@@ -137,6 +201,7 @@ def evaluate(mode: str, data: dict) -> list[dict]:
         check("soak_errors", f"{soak['users']} users of every role for {soak['duration_s'] / 60:g} minutes: 0 errors",
               f"{m['errors']} errors in {m['requests']:,} requests (p95 {_ms(m['p95_ms'])} ms)",
               m["errors"] == 0 and m["requests"] > 0)  # fmt: skip
+    checks += _deadline_checks(data)
     queries = data.get("queries")
     if queries:
         small, large = queries["small_deliverables"], queries["large_deliverables"]
@@ -437,6 +502,7 @@ def render(mode: str, meta: dict, data: dict) -> str:
         out += ["", diagnosis.read_text().strip()]
     elif diagnosis.exists():
         out += ["", "The diagnosis of missed targets and the proposed fixes are in `bench/RESULTS.md` (full run)."]
+    out += _deadline_section(data)
     out += [
         "",
         "## Raw data",
@@ -450,7 +516,7 @@ def render(mode: str, meta: dict, data: dict) -> str:
 
 def write(mode: str, meta: dict, out: Path) -> Path:
     base = common.DATA / mode
-    names = ("queries", "web", "soak", "pdf", "celery", "profiles")
+    names = ("queries", "service_time", "web", "soak", "deadline", "pdf", "celery", "profiles")
     data = {name: common.read_json(base / f"{name}.json") for name in names}
     data["manifest"] = common.read_json(base / "manifest.json") or common.read_json(common.DATA / "manifest.json")
     out.write_text(render(mode, meta, data))

@@ -28,13 +28,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import common  # noqa: E402
 
-STEPS = ["generate", "queries", "web", "soak", "pdf", "celery", "profile", "report"]
+STEPS = ["generate", "queries", "service_time", "web", "soak", "deadline", "pdf", "celery", "profile", "report"]
 SOAK_SECONDS = {"full": 300, "quick": 30}  # issue #7: 20 users for 5 minutes on the benchmark data, 0 errors
 MODULES = {
     "generate": "bench.generate",
     "queries": "bench.queries",
     "web": "bench.web",
     "soak": "bench.web",
+    "service_time": "bench.service_time",
+    "deadline": "bench.deadline",
     "pdf": "bench.pdf",
     "celery": "bench.celery_bench",
     "profile": "bench.profile",
@@ -156,7 +158,7 @@ def main() -> None:
         common.write_json(common.DATA / mode / "manifest.json", common.read_json(common.DATA / "manifest.json"))
     elif not manifest or manifest.get("mode") != mode:
         raise SystemExit(f"portal_bench does not hold {mode} data: run the generate step first")
-    for name in ("queries", "web", "soak", "pdf", "celery"):
+    for name in ("queries", "service_time", "web", "soak", "deadline", "pdf", "celery"):
         if name in steps:
             extra = ("--soak", str(SOAK_SECONDS[mode])) if name == "soak" else ()
             meta["durations_s"][name] = step(name, mode, *extra)

@@ -43,12 +43,12 @@ SETTINGS = {
 }
 
 
-def make_sessions(manifest: dict, users: int) -> dict:
-    """Session cookies for benchmark users, created directly in portal_bench (as django.contrib.auth.login would)."""
+def session_maker():
+    """A function giving a new session cookie for a benchmark user (by id), made directly in portal_bench as
+    django.contrib.auth.login would; the sessions made before are deleted first."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.contrib.sessions.models import Session
-    from django.db import connection
 
     from accounts.models import User
 
@@ -63,6 +63,15 @@ def make_sessions(manifest: dict, users: int) -> dict:
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
         return store.session_key
+
+    return session
+
+
+def make_sessions(manifest: dict, users: int) -> dict:
+    """Session cookies for benchmark users, created directly in portal_bench (as django.contrib.auth.login would)."""
+    from django.db import connection
+
+    session = session_maker()
 
     strategy = manifest["main"][0]["slug"]
     readers = manifest["users"]["board"] + manifest["users"]["clerks"] + [manifest["users"]["leads"][0]]
@@ -150,10 +159,10 @@ def soak(mode: str, seconds: int) -> dict:
                            "clerks": sum(1 for i in range(cfg["users"]) if i % 10 == 8)}}  # fmt: skip
 
 
-def start_gunicorn(log: Path, settings: str = SETTINGS_MODULE, **extra_env: str) -> subprocess.Popen:
+def start_gunicorn(log: Path, settings: str = SETTINGS_MODULE, port: int = PORT, **extra_env: str) -> subprocess.Popen:
     command = [
         str(common.VENV_BIN / "gunicorn"), "bench.baseline_wsgi:application",
-        "-w", str(WORKERS), "-b", f"{HOST}:{PORT}", "--error-logfile", str(log),
+        "-w", str(WORKERS), "-b", f"{HOST}:{port}", "--error-logfile", str(log),
     ]  # fmt: skip
     env = common.bench_env(DJANGO_SETTINGS_MODULE=settings, **extra_env)
     process = subprocess.Popen(command, cwd=common.ROOT, env=env, start_new_session=True)  # noqa: S603
@@ -162,7 +171,7 @@ def start_gunicorn(log: Path, settings: str = SETTINGS_MODULE, **extra_env: str)
         if process.poll() is not None:
             raise SystemExit(f"gunicorn exited with {process.returncode}; see {log}")
         try:
-            with urllib.request.urlopen(f"http://{HOST}:{PORT}/bench-wsgi/", timeout=2) as response:  # noqa: S310
+            with urllib.request.urlopen(f"http://{HOST}:{port}/bench-wsgi/", timeout=2) as response:  # noqa: S310
                 if response.status == 200:
                     return process
         except OSError:

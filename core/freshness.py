@@ -18,10 +18,14 @@ plain `transaction.atomic`) are written at once, in whatever transaction is curr
 Kinds of mark (ids; `None` is ignored):
 - strategies: the strategy's version (its dashboard, the figures of its officers' homes).
 - deliverables: the deliverable's version (its page), its strategy's, and the homes of its owner and
-  contributors as they stand when the marks are written.
+  contributors as they stand when the marks are written; its figures kept per period are recomputed.
+- deliverable_pages: only the deliverable's own page and its people's homes, for a change nothing its strategy's
+  pages show (a draft saved again, evidence added to one): the strategy's dashboard is not evicted.
 - people: those people's homes (a previous owner, a removed contributor, a person whose roles changed).
 - strategy_wide: something every page of the strategy shows (aims, themes, periods, principles, its title): the
   strategy, all its deliverables and everyone with a role or work in it.
+- periods: the strategy's reporting periods changed (added, removed, moved, renamed): besides strategy_wide,
+  the figures kept per deliverable and period are recomputed for the whole strategy.
 - renamed: people whose name changed; names appear in bodies of every kind, so every strategy is strategy-wide.
 - organisations: a council changed; its strategies are strategy-wide and the council-name memo is forgotten.
 
@@ -46,8 +50,10 @@ from django.db import transaction
 class Marks:
     strategies: set[int] = field(default_factory=set)
     deliverables: set[int] = field(default_factory=set)
+    deliverable_pages: set[int] = field(default_factory=set)
     people: set[int] = field(default_factory=set)
     strategy_wide: set[int] = field(default_factory=set)
+    periods: set[int] = field(default_factory=set)
     renamed: set[int] = field(default_factory=set)
     organisations: set[int] = field(default_factory=set)
 
@@ -74,8 +80,10 @@ def mark(
     *,
     strategies: Iterable[int | None] = (),
     deliverables: Iterable[int | None] = (),
+    deliverable_pages: Iterable[int | None] = (),
     people: Iterable[int | None] = (),
     strategy_wide: Iterable[int | None] = (),
+    periods: Iterable[int | None] = (),
     renamed: Iterable[int | None] = (),
     organisations: Iterable[int | None] = (),
 ) -> None:
@@ -84,8 +92,8 @@ def mark(
     batch = _batch.get()
     marks = batch if batch is not None else Marks()
     marks.add(
-        strategies=strategies, deliverables=deliverables, people=people, strategy_wide=strategy_wide,
-        renamed=renamed, organisations=organisations,
+        strategies=strategies, deliverables=deliverables, deliverable_pages=deliverable_pages, people=people,
+        strategy_wide=strategy_wide, periods=periods, renamed=renamed, organisations=organisations,
     )  # fmt: skip
     if batch is None:
         _write(marks)

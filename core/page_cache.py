@@ -10,6 +10,12 @@ miss while it does wait for its body instead of all rendering the same thing at 
 than WAIT_SECONDS (the renderer died, or is very slow) renders the body itself, so nobody is ever blocked by a
 lock left behind.
 
+Stale while revalidate (`stale=`, the dashboard): a body that is rebuilt after every change can also be kept under
+a key without the data versions, the latest body rendered for that page. A reader who misses while another reader
+is rebuilding the page gets that latest body at once instead of waiting for the rebuild, so one worker rebuilds
+while the others go on serving; the reader who rebuilds, and everyone after, read the current figures. Such a body
+is older than the data by at most one rebuild (well under a second), and only for readers who arrive during it.
+
 The cache is a speed-up, never a dependency: if the cache server (CACHE_URL) is down, readers render their page
 from the database and the failure is logged, so the portal keeps working without Redis.
 """
@@ -52,24 +58,26 @@ def body_keys(parts: list) -> tuple[str, str]:
     return key, key + ":rendering"
 
 
-def cached_body(parts: list, render: Callable[[], str]) -> SafeString:
-    """The body for `parts` from the cache, else from `render()`: one reader renders while others wait for it."""
-    return mark_safe(cached(parts, render))  # noqa: S308 - rendered by the portal's own templates, which escape user text
+def cached_body(parts: list, render: Callable[[], str], *, stale: list | None = None) -> SafeString:
+    """The body for `parts` from the cache, else from `render()`: one reader renders while others wait for it, or,
+    with `stale` (the parts without the data versions), are given the latest body rendered for it meanwhile."""
+    return mark_safe(cached(parts, render, stale=stale))  # noqa: S308 - rendered by the portal's own templates, which escape user text
 
 
-def cached(parts: list, render: Callable[[], T]) -> T:
+def cached(parts: list, render: Callable[[], T], *, stale: list | None = None) -> T:
     """What `render()` returns (a body, or a dict of a page's parts), from the cache when it holds it for `parts`."""
     key, lock = body_keys(parts)
+    stale_key = body_keys(["stale", *stale])[0] if stale is not None else None
     try:
         value = _cache("get", key)
         if value is None:
-            value = _render_once(key, lock, render)
+            value = _render_once(key, lock, render, stale_key)
     except CacheDown:
         value = render()
     return value
 
 
-def _render_once(key: str, lock: str, render: Callable[[], T]) -> T:
+def _render_once(key: str, lock: str, render: Callable[[], T], stale_key: str | None = None) -> T:
     if _cache("add", lock, 1, LOCK_SECONDS):
         body = None
         try:
@@ -77,6 +85,8 @@ def _render_once(key: str, lock: str, render: Callable[[], T]) -> T:
             if body is None:
                 body = render()
                 _cache("set", key, body, SECONDS)
+                if stale_key:
+                    _cache("set", stale_key, body, SECONDS)
         except CacheDown:
             if body is None:
                 raise
@@ -84,6 +94,8 @@ def _render_once(key: str, lock: str, render: Callable[[], T]) -> T:
             with contextlib.suppress(CacheDown):
                 _cache("delete", lock)
         return body
+    if stale_key and (previous := _cache("get", stale_key)) is not None:
+        return previous  # another reader is rebuilding this page: serve the latest body rather than queue
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
         time.sleep(POLL_SECONDS)

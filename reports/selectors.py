@@ -31,15 +31,14 @@ from decimal import Decimal
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
-    CharField,
     Count,
+    DecimalField,
     F,
     FilteredRelation,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
+    Sum,
     Value,
     When,
     Window,
@@ -47,8 +46,16 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
-from aims.business_rules import CompleteMeans100
-from aims.models import RAG, Aim, Deliverable, ProgressUpdate, ReportingPeriod, Strategy, Theme
+from aims.models import (
+    RAG,
+    Aim,
+    Deliverable,
+    DeliverablePeriodStatus,
+    ProgressUpdate,
+    ReportingPeriod,
+    Strategy,
+    Theme,
+)
 from aims.rag import AWAITING_REVIEW, NO_UPDATE, RAG_TABLE
 from aims.rag import KEYS as RAG_KEYS
 from aims.rag import LABELS as RAG_LABELS
@@ -140,26 +147,29 @@ def deliverable_queryset(
     *,
     strategy: Strategy,
     period: ReportingPeriod,
-    previous: ReportingPeriod | None,
+    previous: ReportingPeriod | None = None,
     include_submitted: bool = INCLUDE_SUBMITTED_DEFAULT,
     awaiting_review: bool = True,
 ) -> QuerySet[Deliverable]:
     """Deliverables in scope, annotated with their figures for the period, in a single query.
 
-    `awaiting_review=False` (the public view: nothing submitted shows) leaves "Awaiting review" out of the status,
-    which is then what it would be had the uncounted update not been submitted.
+    The figures come from the deliverable's status row for the period and the way of counting
+    (aims.DeliverablePeriodStatus, kept in the transaction of every write: aims/status_rows.py), joined on its
+    unique key; this period's counted update is joined too (at most one, by the one-update-per-period rule) for
+    what it says. `previous` is no longer needed (the row holds the previous period's RAG) and is accepted as
+    before. A deliverable without a row (a writer that made no freshness mark) shows "No update" at 0%, and
+    `manage.py status_rows_check` reports the row missing.
 
-    This period's and the previous period's counted updates are joined (at most one each, by the
-    one-update-per-period rule), and this period's update in whatever state it is; only the carried-forward
-    figures need subqueries.
+    `awaiting_review=False` (the public view: nothing submitted shows) reads "Awaiting review" as "No update".
     """
     states = counted_states(include_submitted=include_submitted)
-    counted = ProgressUpdate.objects.filter(deliverable=OuterRef("pk"), state__in=states).order_by()
-    up_to = counted.filter(period__start_date__lte=period.start_date).order_by("-period__start_date")
     qs = deliverables_in_scope(strategy=strategy, period=period)
     qs = qs.annotate(
+        row=FilteredRelation(
+            "period_statuses",
+            condition=Q(period_statuses__period=period, period_statuses__include_submitted=include_submitted),
+        ),
         current=FilteredRelation("updates", condition=Q(updates__period=period, updates__state__in=states)),
-        this_period=FilteredRelation("updates", condition=Q(updates__period=period)),
         period_update_id=F("current__pk"),
         period_rag=F("current__rag_status"),
         period_percent=F("current__percent_complete"),
@@ -168,26 +178,18 @@ def deliverable_queryset(
         period_achieved=F("current__achieved"),
         period_next=F("current__next_steps"),
         period_risks=F("current__risks_issues"),
-        update_state=F("this_period__state"),
-        last_percent=Subquery(up_to.values("percent_complete")[:1]),
-        last_period_label=Subquery(up_to.values("period__label")[:1]),
-        last_update_at=Subquery(up_to.values("submitted_at")[:1]),
+        status=Coalesce("row__status", Value(NO_UPDATE))
+        if awaiting_review
+        else Case(
+            When(row__status=AWAITING_REVIEW, then=Value(NO_UPDATE)), default=Coalesce("row__status", Value(NO_UPDATE))
+        ),
+        rollup_percent=Coalesce("row__percent", Value(0)),
+        update_state=Coalesce("row__update_state", Value("")),
+        previous_rag=F("row__previous_rag"),
+        row_direction=Coalesce("row__direction", Value("")),
+        last_period_label=Coalesce("row__carried_from", Value("")),
+        last_update_at=F("row__last_update_at"),
     )
-    if previous:
-        qs = qs.annotate(
-            previous_update=FilteredRelation(
-                "updates", condition=Q(updates__period=previous, updates__state__in=states)
-            ),
-            previous_rag=F("previous_update__rag_status"),
-        )
-    else:
-        qs = qs.annotate(previous_rag=Value(None, output_field=CharField()))
-    # The status the board reads, as a column so it can be filtered on. A submitted update that is not counted
-    # makes "Awaiting review", never "No update".
-    earlier_complete = counted.filter(period__start_date__lt=period.start_date, rag_status=RAG.COMPLETE)
-    awaiting = Case(When(this_period__state=ProgressUpdate.State.SUBMITTED, then=Value(AWAITING_REVIEW)))
-    earlier = Subquery(earlier_complete.values("rag_status")[:1])
-    qs = qs.annotate(status=Coalesce("period_rag", *([awaiting] if awaiting_review else []), earlier, Value(NO_UPDATE)))
     return qs.select_related("theme", "owner").order_by("reference")
 
 
@@ -225,22 +227,21 @@ class Row:
         return self.reported_percent is not None and self.update_state == ProgressUpdate.State.SUBMITTED
 
 
-def row_from(deliverable: Deliverable, *, as_at: dt.date) -> Row:
+def row_from(deliverable: Deliverable, *, as_at: dt.date, aims: list[Aim] | None = None) -> Row:
+    """The Row of a deliverable from `deliverable_queryset` (its aims prefetched, or given)."""
     status = deliverable.status
-    reported = deliverable.period_percent
-    percent = CompleteMeans100.percent(status, reported if reported is not None else deliverable.last_percent or 0)
     overdue = bool(deliverable.due_date and deliverable.due_date < as_at and status != RAG.COMPLETE)
     return Row(
         deliverable=deliverable,
         status=status,
-        percent=percent,
+        percent=deliverable.rollup_percent,
         reported_percent=deliverable.period_percent,
-        direction=direction_of_travel(deliverable.previous_rag, deliverable.period_rag),
+        direction=deliverable.row_direction,
         overdue=overdue,
-        aims=list(deliverable.theme.aims.all()),
+        aims=aims if aims is not None else list(deliverable.theme.aims.all()),
         last_update_at=deliverable.last_update_at,
         update_state=deliverable.update_state or "",
-        carried_from=(deliverable.last_period_label or "") if reported is None else "",
+        carried_from=deliverable.last_period_label if deliverable.period_percent is None else "",
     )
 
 
@@ -261,6 +262,16 @@ class Figures:
         self.weighted_percent_sum += row.deliverable.weight * row.percent
         if row.direction:
             self.directions[row.direction] += 1
+
+    def add_group(self, *, status: str, direction: str, n: int, overdue: int, weight, weighted) -> None:
+        """Add `n` deliverables of one status and direction at once (their sums from SQL: period_totals)."""
+        self.counts[status] += n
+        self.total += n
+        self.overdue += overdue
+        self.weight_sum += weight or 0
+        self.weighted_percent_sum += weighted or 0
+        if direction:
+            self.directions[direction] += n
 
     @property
     def percent_complete(self) -> float:
@@ -290,8 +301,29 @@ class Figures:
         return self.counts[RAG.COMPLETE]
 
 
+class _PeriodSummary:
+    """What the period's summary says, whether its figures were added up row by row or in SQL."""
+
+    include_submitted: bool
+    by_aim: list[tuple[Aim, Figures]]
+    awaiting_review: int
+
+    @property
+    def counted_description(self) -> str:
+        return counted_updates_description(
+            include_submitted=self.include_submitted, awaiting_review=self.awaiting_review
+        )
+
+    @property
+    def furthest_behind(self) -> tuple[Aim, Figures] | None:
+        scored = [(aim, figures) for aim, figures in self.by_aim if figures.total]
+        return min(scored, key=lambda item: (item[1].percent_complete, -item[1].counts[RAG.RED])) if scored else None
+
+
 @dataclass
-class PeriodFigures:
+class PeriodFigures(_PeriodSummary):
+    """Every figure and every row for a period: what the CSV export and the committee report read."""
+
     strategy: Strategy
     period: ReportingPeriod
     previous: ReportingPeriod | None
@@ -308,20 +340,27 @@ class PeriodFigures:
         return sum(r.update_state == ProgressUpdate.State.SUBMITTED for r in self.rows)
 
     @property
-    def counted_description(self) -> str:
-        return counted_updates_description(
-            include_submitted=self.include_submitted, awaiting_review=self.awaiting_review
-        )
-
-    @property
     def exceptions(self) -> list[Row]:
         """Red then amber deliverables, for exception reporting."""
         return [r for r in self.rows if r.status == RAG.RED] + [r for r in self.rows if r.status == RAG.AMBER]
 
-    @property
-    def furthest_behind(self) -> tuple[Aim, Figures] | None:
-        scored = [(aim, figures) for aim, figures in self.by_aim if figures.total]
-        return min(scored, key=lambda item: (item[1].percent_complete, -item[1].counts[RAG.RED])) if scored else None
+
+@dataclass
+class PeriodTotals(_PeriodSummary):
+    """The period's figures added up in SQL from the status rows, and the exceptions, without the other rows:
+    what the dashboard reads (period_totals). The same numbers as PeriodFigures (tests/reports/)."""
+
+    strategy: Strategy
+    period: ReportingPeriod
+    previous: ReportingPeriod | None
+    as_at: dt.date
+    summary: Figures
+    by_aim: list[tuple[Aim, Figures]]
+    by_theme: list[tuple[Theme, Figures]]
+    awaiting_review: int
+    exceptions: list[Row]
+    include_submitted: bool = INCLUDE_SUBMITTED_DEFAULT
+    aims_by_theme: dict[int, list[Aim]] = field(default_factory=dict)  # each theme's aims, in number order
 
 
 def period_figures(
@@ -363,6 +402,74 @@ def period_figures(
     )
 
 
+def period_totals(
+    *,
+    strategy: Strategy,
+    period: ReportingPeriod,
+    periods: list[ReportingPeriod] | None = None,
+    include_submitted: bool = INCLUDE_SUBMITTED_DEFAULT,
+    today: dt.date | None = None,
+) -> PeriodTotals:
+    """The period's summary, by aim and by theme, added up in SQL from the status rows (one GROUP BY over the
+    deliverables in scope), and its red and amber rows: a fixed number of queries, none of them per deliverable."""
+    today = today or timezone.localdate()
+    periods = periods if periods is not None else period_list(strategy=strategy)
+    as_at = as_at_for(period, today)
+    qs = deliverable_queryset(strategy=strategy, period=period, include_submitted=include_submitted)
+    overdue = Q(due_date__lt=as_at) & ~Q(status=RAG.COMPLETE)
+    groups = (
+        qs.order_by()
+        .values("theme_id", "status", "row_direction")
+        .annotate(
+            n=Count("pk"),
+            late=Count("pk", filter=overdue),
+            weights=Sum("weight"),
+            weighted=Sum(F("weight") * F("rollup_percent"), output_field=DecimalField()),
+            submitted=Count("pk", filter=Q(update_state=ProgressUpdate.State.SUBMITTED)),
+        )
+    )
+    aims = list(strategy.aims.order_by("number"))
+    themes = list(strategy.themes.order_by("number"))
+    theme_aims = defaultdict(list)
+    for theme_id, aim_id in Theme.aims.through.objects.filter(theme__strategy=strategy).values_list("theme", "aim"):
+        theme_aims[theme_id].append(aim_id)
+    summary, by_aim, by_theme = Figures(), {a.pk: Figures() for a in aims}, {t.pk: Figures() for t in themes}
+    awaiting = 0
+    for g in groups:
+        group = {"status": g["status"], "direction": g["row_direction"], "n": g["n"], "overdue": g["late"]}
+        group |= {"weight": g["weights"], "weighted": g["weighted"]}
+        awaiting += g["submitted"]
+        for figures in (summary, by_theme[g["theme_id"]], *(by_aim[a] for a in theme_aims[g["theme_id"]])):
+            figures.add_group(**group)
+    aims_by_theme = {t.pk: [a for a in aims if a.pk in theme_aims[t.pk]] for t in themes}
+    exceptions = qs.filter(status__in=[RAG.RED, RAG.AMBER])
+    rows = [row_from(d, as_at=as_at, aims=aims_by_theme[d.theme_id]) for d in exceptions]
+    return PeriodTotals(
+        strategy=strategy,
+        period=period,
+        previous=previous_period(periods=periods, period=period),
+        as_at=as_at,
+        summary=summary,
+        by_aim=[(aim, by_aim[aim.pk]) for aim in aims],
+        by_theme=[(theme, by_theme[theme.pk]) for theme in themes],
+        awaiting_review=awaiting,
+        exceptions=[r for r in rows if r.status == RAG.RED] + [r for r in rows if r.status == RAG.AMBER],
+        include_submitted=include_submitted,
+        aims_by_theme=aims_by_theme,
+    )
+
+
+def rows_page(*, queryset: QuerySet[Deliverable], totals: PeriodTotals, number: object = 1, per_page: int = 50) -> Page:
+    """One page of rows of `deliverable_queryset` (already filtered), with their aims from `totals`: a COUNT and
+    the page's deliverables; an invalid or out-of-range page number gives the first or last page, as
+    Paginator.get_page does."""
+    page = Paginator(queryset, per_page).get_page(number)
+    page.object_list = [
+        row_from(d, as_at=totals.as_at, aims=totals.aims_by_theme.get(d.theme_id, [])) for d in page.object_list
+    ]
+    return page
+
+
 def rag_trend(
     *,
     strategy: Strategy,
@@ -370,38 +477,23 @@ def rag_trend(
     up_to: ReportingPeriod,
     include_submitted: bool = INCLUDE_SUBMITTED_DEFAULT,
 ) -> list[tuple[ReportingPeriod, dict[str, int]]]:
-    """RAG counts for every period up to and including `up_to`, by the same rules as period_figures."""
-    states = counted_states(include_submitted=include_submitted)
+    """RAG counts for every period up to and including `up_to`, by the same rules as period_figures: one GROUP BY
+    over the status rows of the deliverables in scope in each period."""
     shown = [p for p in periods if p.start_date <= up_to.start_date]
-    starts = dict(Deliverable.objects.filter(strategy=strategy, is_active=True).values_list("pk", "start_date"))
-    reported: dict[int, dict[int, str]] = defaultdict(dict)  # period -> deliverable -> rag
-    # .order_by(): ProgressUpdate's default ordering would add joins that this count does not need.
-    for deliverable_id, period_id, rag, state in (
-        ProgressUpdate.objects.filter(
-            period__in=shown,
-            state__in=SUBMITTED_OR_ACCEPTED,
-            deliverable__strategy=strategy,
-            deliverable__is_active=True,
+    rows = (
+        DeliverablePeriodStatus.objects.filter(
+            strategy=strategy, include_submitted=include_submitted, period__in=shown, deliverable__is_active=True
         )
+        .filter(deliverable__strategy=strategy)  # the same rows; lets the planner read only this strategy's
+        .filter(Q(deliverable__start_date__isnull=True) | Q(deliverable__start_date__lte=F("period__end_date")))
         .order_by()
-        .values_list("deliverable_id", "period_id", "rag_status", "state")
-    ):
-        reported[period_id][deliverable_id] = rag if state in states else AWAITING_REVIEW
-    trend = []
-    completed: set[int] = set()  # reported complete in an earlier period
-    for period in shown:
-        counts = dict.fromkeys(RAG_KEYS, 0)
-        this_period = reported[period.pk]
-        for deliverable_id, start in starts.items():
-            if start is not None and start > period.end_date:
-                continue
-            rag = this_period.get(deliverable_id)
-            if rag is None:
-                rag = RAG.COMPLETE if deliverable_id in completed else NO_UPDATE
-            counts[rag] += 1
-        completed.update(d for d, rag in this_period.items() if rag == RAG.COMPLETE)
-        trend.append((period, counts))
-    return trend
+        .values_list("period_id", "status")
+        .annotate(n=Count("pk"))
+    )
+    counts: dict[int, dict[str, int]] = {p.pk: dict.fromkeys(RAG_KEYS, 0) for p in shown}
+    for period_id, status, n in rows:
+        counts[period_id][status] += n
+    return [(period, counts[period.pk]) for period in shown]
 
 
 @dataclass
@@ -415,24 +507,22 @@ class ChaseItem:
 
 
 def _chase_queryset(*, strategy: Strategy, period: ReportingPeriod) -> QuerySet[Deliverable]:
-    """Deliverables in scope with no submitted or accepted update for the period, by owner, then reference."""
-    in_period = ProgressUpdate.objects.filter(deliverable=OuterRef("pk"), period=period).order_by()
+    """Deliverables in scope with no submitted or accepted update for the period, and not reported complete
+    (submitted or accepted) in an earlier one, by owner, then reference: read from their status rows counting
+    submitted updates too, whose status is "complete" exactly when an earlier update said so."""
     return (
         Deliverable.objects.filter(strategy=strategy, is_active=True)
         .filter(Q(start_date__isnull=True) | Q(start_date__lte=period.end_date))
-        .annotate(update_state=Subquery(in_period.values("state")[:1]))
-        # Spelled out: a bare exclude() would also drop deliverables with no update at all (NULL).
-        .filter(Q(update_state__isnull=True) | ~Q(update_state__in=SUBMITTED_OR_ACCEPTED))
-        .exclude(
-            pk__in=ProgressUpdate.objects.filter(
-                period__strategy=strategy,
-                period__start_date__lt=period.start_date,
-                rag_status=RAG.COMPLETE,
-                state__in=SUBMITTED_OR_ACCEPTED,
-            )
-            .order_by()
-            .values("deliverable_id")
+        .annotate(
+            row=FilteredRelation(
+                "period_statuses",
+                condition=Q(period_statuses__period=period, period_statuses__include_submitted=True),
+            ),
+            update_state=Coalesce("row__update_state", Value("")),
+            chase_status=Coalesce("row__status", Value(NO_UPDATE)),
         )
+        # On the annotations: a plain WHERE on the joined row (an exclude() across the relation would not be).
+        .filter(~Q(update_state__in=SUBMITTED_OR_ACCEPTED) & ~Q(chase_status=RAG.COMPLETE))
         .order_by("owner__last_name", "owner__first_name", "owner__username", "reference")
     )
 

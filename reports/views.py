@@ -1,6 +1,5 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -16,7 +15,7 @@ from indicators import selectors as indicator_selectors
 from indicators import status as indicator_status
 from reports import charts, selectors
 from reports.exports import deliverables_csv, indicators_csv
-from reports.filters import DeliverableFilter, active_filter_description, filter_rows
+from reports.filters import DeliverableFilter, active_filter_description, filter_queryset, filter_rows
 
 PAGE_SIZE = 50
 
@@ -52,11 +51,14 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "reports/dashboard.html", {"strategy": strategy, "period": None, "periods": periods})
     # The body is the same for everyone who may see it, so it is cached (core/page_cache.py): the key holds the
     # strategy's data_version, so a cached body can never show figures older than the data.
+    # While one reader rebuilds it after a change, the others are given the latest body (stale while revalidate)
+    # instead of each waiting in a worker.
     body = cached_body(
         ["dashboard", strategy.pk, strategy.data_version, period.pk, request.GET.urlencode()],
         lambda: render_to_string(
             "reports/includes/dashboard_body.html", _dashboard_context(request, strategy, periods, period)
         ),
+        stale=["dashboard", strategy.pk, period.pk, request.GET.urlencode()],
     )
     return render(request, "reports/dashboard.html", {"strategy": strategy, "period": period, "body": body})
 
@@ -68,13 +70,20 @@ def _include_submitted(request: HttpRequest) -> bool:
 
 def _dashboard_context(request: HttpRequest, strategy, periods, period) -> dict:
     include_submitted = _include_submitted(request)
-    figures = selectors.period_figures(
+    # Added up in SQL from the status rows; the table reads only its page (reports/selectors.py).
+    figures = selectors.period_totals(
         strategy=strategy, period=period, periods=periods, include_submitted=include_submitted
     )
     filterset = DeliverableFilter(
         request.GET or None, queryset=Deliverable.objects.none(), strategy=strategy, as_at=figures.as_at
     )
-    page = Paginator(filter_rows(figures.rows, filterset), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.deliverable_queryset(strategy=strategy, period=period, include_submitted=include_submitted)
+    page = selectors.rows_page(
+        queryset=filter_queryset(rows, filterset),
+        totals=figures,
+        number=request.GET.get("page"),
+        per_page=PAGE_SIZE,
+    )
     table_rows = page.object_list
     query = request.GET.copy()
     query.pop("page", None)

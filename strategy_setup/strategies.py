@@ -83,7 +83,7 @@ def strategy_create(*, organisation: Organisation, details: StrategyDetails, by:
     membership._history_user = by
     membership.save()
     reporting_periods_generate(strategy=strategy)
-    freshness.mark(strategy_wide=[strategy.pk], people=[by.pk])
+    freshness.mark(strategy_wide=[strategy.pk], periods=[strategy.pk], people=[by.pk])
     return strategy
 
 
@@ -112,5 +112,5 @@ def strategy_change(*, strategy: Strategy, details: StrategyDetails, by: User) -
     timing = ("start_date", "end_date", "cadence")
     if any(getattr(stored, name) != getattr(strategy, name) for name in timing):
         _periods_change(strategy)
-    freshness.mark(strategy_wide=[strategy.pk])
+    freshness.mark(strategy_wide=[strategy.pk], periods=[strategy.pk])
     return strategy

@@ -73,6 +73,11 @@ def mine_changed(w):
     return {"strategies": {w.strategy.pk}, "deliverables": {w.mine.pk}, "people": {w.officer.pk, w.contributor.pk}}
 
 
+def mine_page_only(w):
+    """A change nothing the strategy's pages show (a draft saved again, evidence): its page and homes only."""
+    return {**mine_changed(w), "strategies": set()}
+
+
 def strategy_wide(w):
     return {
         "strategies": {w.strategy.pk},
@@ -123,6 +128,19 @@ def evidence_removed(w):
     update = factories.ProgressUpdateFactory(deliverable=w.mine, period=w.period, state="draft", version=3)
     item = factories.EvidenceFactory(update=update)
     return draft(w, evidence=services.EvidenceInput(remove_ids=[item.pk]))
+
+
+def draft_saved_again(w, state="draft"):
+    factories.ProgressUpdateFactory(
+        deliverable=w.mine,
+        period=w.period,
+        state=state,
+        version=2,
+        rag_status="green",
+        percent_complete=10,
+        achieved="Started.",
+    )
+    return draft(w)
 
 
 def reviewed(accept):
@@ -184,7 +202,9 @@ CASES = {
     "draft_save": (lambda w: draft(w), mine_changed),
     "draft_save_with_evidence_and_milestones": (draft_with_evidence, mine_changed),
     "submitted": (lambda w: draft(w, submit=True), mine_changed),
-    "evidence_removed": (evidence_removed, mine_changed),
+    "evidence_removed": (evidence_removed, mine_page_only),  # from a draft saved again as a draft
+    "draft_saved_again": (lambda w: draft_saved_again(w), mine_page_only),
+    "returned_saved_again": (lambda w: draft_saved_again(w, state="returned"), mine_page_only),
     "review_accepted": (reviewed(True), mine_changed),
     "review_returned": (reviewed(False), mine_changed),
     "periods_generated": (periods_generated, strategy_wide),
@@ -306,7 +326,7 @@ ADMIN_CASES = {
     "role_removed": lambda w: {**nothing(w), "people": {w.board_member.pk}},
     "update_deleted": mine_changed,
     "updates_deleted_from_the_list": mine_changed,
-    "evidence_deleted": mine_changed,
+    "evidence_deleted": mine_page_only,
 }
 
 
@@ -341,11 +361,13 @@ def strategy_updates(ctx) -> int:
     return sum(q["sql"].startswith('UPDATE "aims_strategy"') for q in ctx.captured_queries)
 
 
-def test_draft_save_with_links_a_note_and_milestones_is_twenty_queries_and_one_strategy_update(
+def test_draft_save_with_links_a_note_and_milestones_is_twenty_one_queries_and_one_strategy_update(
     world, django_assert_max_num_queries
 ):
     save = draft_with_evidence(world)
-    with django_assert_max_num_queries(20) as ctx:  # the savepoint of the test's transaction included
+    # The savepoint of the test's transaction included, and the one statement that recomputes the deliverable's
+    # status rows (aims/status_rows.py).
+    with django_assert_max_num_queries(21) as ctx:
         save()
     assert strategy_updates(ctx) == 1
     version_updates = [q for q in ctx.captured_queries if "_version" in q["sql"] and q["sql"].startswith("UPDATE")]

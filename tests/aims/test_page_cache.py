@@ -179,3 +179,21 @@ def test_a_cache_that_fails_after_rendering_still_returns_the_body(monkeypatch):
     assert cached_body(PARTS, render) == "<p>once</p>" and render.calls == 1
     key, lock = body_keys(PARTS)
     assert cache.get(lock) is None  # the lock was released
+
+
+def test_while_one_reader_rebuilds_a_changed_page_the_others_get_its_latest_body_at_once():
+    """Stale while revalidate: readers never queue in their workers behind a rebuild (the dashboard)."""
+    stale = ["page", 1]
+    assert cached_body([*PARTS, "version 1"], Renderer("<p>Version 1</p>"), stale=stale) == "<p>Version 1</p>"
+    rebuilder = Renderer("<p>Version 2</p>", hold=True)
+    thread, out = in_thread(lambda: cached_body([*PARTS, "version 2"], rebuilder, stale=stale))
+    assert rebuilder.started.wait(5)
+    reader = Renderer("<p>Never rendered</p>")
+    assert cached_body([*PARTS, "version 2"], reader, stale=stale) == "<p>Version 1</p>"  # at once, no waiting
+    assert reader.calls == 0
+    rebuilder.release.set()
+    thread.join(5)
+    assert out == {"result": "<p>Version 2</p>"}
+    # The rebuild done, everyone reads the current body; a page never rendered has no stale body to give.
+    assert cached_body([*PARTS, "version 2"], reader, stale=stale) == "<p>Version 2</p>"
+    assert reader.calls == 0

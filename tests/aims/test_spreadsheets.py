@@ -8,7 +8,7 @@ import pytest
 from django.core.files.storage import default_storage
 from openpyxl import Workbook, load_workbook
 
-from aims import spreadsheets
+from aims import spreadsheets, status_rows
 from aims.models import Aim, Deliverable, Milestone, ReportingPeriod, Theme
 from aims.strategy_io import strategy_export
 from principles.models import DeliverablePrinciple, Principle
@@ -262,6 +262,7 @@ def test_a_new_milestone_and_a_relabelled_period_are_listed_and_applied(tree):
     spreadsheets.spreadsheet_apply(strategy=tree, data=to_bytes(wb), fingerprint=plan.fingerprint)
     assert Milestone.objects.get(title="Pilot starts").due_date == dt.date(2026, 11, 1)
     assert ReportingPeriod.objects.get(strategy=tree).label == "Winter 2026-27"
+    assert status_rows.check() == []  # the figures kept per period follow, in the same transaction
 
 
 def test_a_strategy_without_periods_is_told_they_will_be_generated(strategy, theme):

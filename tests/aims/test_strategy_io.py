@@ -5,6 +5,7 @@ import yaml
 from django.core.management import CommandError, call_command
 
 from accounts.models import User
+from aims import status_rows
 from aims.models import Aim, Deliverable, Evidence, Milestone, Organisation, ReportingPeriod, Strategy, Theme
 from aims.strategy_io import StrategyImportError, strategy_dumps, strategy_export, strategy_import
 from principles.models import DeliverablePrinciple, Principle
@@ -81,6 +82,8 @@ def test_import_creates_the_whole_structure(document):
     assert deliverable.principle_links.get().note == "Plain English"
     assert sorted(strategy.themes.get().aims.values_list("number", flat=True)) == [1, 2]
     assert strategy.periods.count() == 4  # generated from the six-monthly cadence
+    assert status_rows.check() == []  # a row per deliverable, period and way of counting, made with them
+    assert strategy.deliverables.get().period_statuses.count() == 4 * 2
 
 
 def test_import_twice_changes_nothing(document):
