@@ -129,12 +129,12 @@ def records(*, strategy: Strategy, periods: list[ReportingPeriod]) -> list[dict]
     return out
 
 
-def as_csv(rows: list[dict]) -> str:
+def as_csv(rows: list[dict], columns: tuple[Column, ...] = COLUMNS) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([c.name for c in COLUMNS])
+    writer.writerow([c.name for c in columns])
     for record in rows:
-        writer.writerow([_csv_value(record[c.name]) for c in COLUMNS])
+        writer.writerow([_csv_value(record[c.name]) for c in columns])
     return buffer.getvalue()
 
 
@@ -146,7 +146,9 @@ def _csv_value(value) -> str:
     return str(value)
 
 
-def as_json(*, strategy: Strategy, periods: list[ReportingPeriod], rows: list[dict], schema_url: str) -> str:
+def as_json(
+    *, strategy: Strategy, periods: list[ReportingPeriod], rows: list[dict], schema_url: str, key: str = "deliverables"
+) -> str:
     document = {
         "$schema": schema_url,
         "licence": LICENCE,
@@ -155,15 +157,15 @@ def as_json(*, strategy: Strategy, periods: list[ReportingPeriod], rows: list[di
         "periods": [p.label for p in periods],
         "data_as_at": periods[-1].end_date.isoformat() if periods else None,
         "generated_at": timezone.now().replace(microsecond=0).isoformat(),
-        "deliverables": rows,
+        key: rows,
     }
     return json.dumps(document, ensure_ascii=False, indent=2)
 
 
-def json_schema(*, schema_url: str) -> dict:
-    """A JSON Schema (2020-12) for the JSON file, from the same columns as the CSV."""
+def json_schema(*, schema_url: str, columns: tuple[Column, ...] = COLUMNS, key: str = "deliverables") -> dict:
+    """A JSON Schema (2020-12) for a JSON file, from the same columns as its CSV."""
     properties = {}
-    for column in COLUMNS:
+    for column in columns:
         spec: dict = {"description": column.description}
         if column.json_type == "array":
             spec.update(type="array", items={"type": "string"})
@@ -174,13 +176,14 @@ def json_schema(*, schema_url: str) -> dict:
         if column.values:
             spec["enum"] = list(column.values)
         properties[column.name] = spec
-    properties["due_date"]["anyOf"] = [{"format": "date"}, {"const": ""}]
+    if "due_date" in properties:
+        properties["due_date"]["anyOf"] = [{"format": "date"}, {"const": ""}]
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": schema_url,
-        "title": "A published strategy's deliverables by reporting period",
+        "title": f"A published strategy's {key} by reporting period",
         "type": "object",
-        "required": ["licence", "council", "strategy", "periods", "data_as_at", "generated_at", "deliverables"],
+        "required": ["licence", "council", "strategy", "periods", "data_as_at", "generated_at", key],
         "properties": {
             "$schema": {"type": "string"},
             "licence": {
@@ -193,14 +196,78 @@ def json_schema(*, schema_url: str) -> dict:
             "periods": {"type": "array", "items": {"type": "string"}},
             "data_as_at": {"type": ["string", "null"], "format": "date"},
             "generated_at": {"type": "string", "format": "date-time"},
-            "deliverables": {
+            key: {
                 "type": "array",
                 "items": {
                     "type": "object",
-                    "required": [c.name for c in COLUMNS],
+                    "required": [c.name for c in columns],
                     "additionalProperties": False,
                     "properties": properties,
                 },
             },
         },
     }
+
+
+INDICATOR_COLUMNS = (
+    Column("council", "string", "The council that adopted the strategy."),
+    Column("strategy", "string", "The strategy's title."),
+    Column("reference", "string", "The indicator's reference in the strategy, for example “PI-01”."),
+    Column("indicator", "string", "What is measured."),
+    Column("definition", "string", "How the council defines it."),
+    Column("unit", "string", "The unit of the target and the figure: number, percent, pounds, days, rate per 1,000."),
+    Column(
+        "polarity",
+        "string",
+        "Which way is better: higher, lower, or within a range.",
+        values=("higher", "lower", "range"),
+    ),
+    Column("measurement_period", "string", "The period the figure measures, in the council's words."),
+    Column("period_start", "string", "The first day of that period (YYYY-MM-DD).", "date"),
+    Column("period_end", "string", "The last day of that period (YYYY-MM-DD).", "date"),
+    Column("target", "string", "The target for the period as the council states it; empty when none was set."),
+    Column("figure", "string", "The figure the Digital Board accepted, with its unit; empty when none was accepted."),
+    Column(
+        "status",
+        "string",
+        "green (on or better than target), amber (worse, within the tolerance), red (outside it), no_data or "
+        "no_target.",
+    ),
+    Column(
+        "direction_of_travel",
+        "string",
+        "Against the previous figure: improving, same or worsening; empty when either is missing.",
+    ),  # fmt: skip
+    Column("data_source", "string", "Where the figure comes from."),
+)
+
+
+def indicator_records(*, strategy: Strategy, indicators: list, up_to) -> list[dict]:
+    """One record per published indicator and measurement period ending by `up_to` (the latest closed reporting
+    period's end), from accepted figures only; `indicators` are public.selectors.public_indicators rows."""
+    out = []
+    for row in indicators:
+        i = row.indicator
+        for measurement in row.series:
+            if up_to is None or measurement.period.end_date > up_to:
+                continue
+            out.append(
+                {
+                    "council": strategy.organisation.name,
+                    "strategy": strategy.title,
+                    "reference": i.reference,
+                    "indicator": i.title,
+                    "definition": i.definition,
+                    "unit": i.unit,
+                    "polarity": i.polarity,
+                    "measurement_period": measurement.period.label,
+                    "period_start": measurement.period.start_date.isoformat(),
+                    "period_end": measurement.period.end_date.isoformat(),
+                    "target": measurement.target_text,
+                    "figure": measurement.value_text,
+                    "status": measurement.status,
+                    "direction_of_travel": measurement.direction_previous or "",
+                    "data_source": i.data_source,
+                }
+            )
+    return out

@@ -18,6 +18,9 @@ from django.http import Http404
 from aims import exempt
 from aims.models import RAG, Aim, Deliverable, Milestone, Organisation, ProgressUpdate, ReportingPeriod, Strategy
 from aims.rag import LABELS as RAG_LABELS
+from indicators import charts as indicator_charts
+from indicators import status as indicator_status
+from indicators.selectors import IndicatorRow, indicator_summary
 from reports import selectors as figures
 from reports.models import ReportVersion
 
@@ -184,3 +187,42 @@ def issued_version_get(*, strategy: Strategy, pk: int) -> ReportVersion:
 def data_as_at(*, period: ReportingPeriod | None) -> dt.date | None:
     """The date the published figures describe: the end of the (latest) closed period."""
     return period.end_date if period else None
+
+
+def _indicator_is_public(row: IndicatorRow) -> bool:
+    # Withheld whole where the indicator is marked exempt (the field arrives with the committee report's indicators).
+    return row.indicator.is_published and not getattr(row.indicator, "exempt_paragraph", None)
+
+
+@dataclass
+class PublicIndicators:
+    rows: list[IndicatorRow]
+    counts: list[tuple[str, int]]  # (status label, count)
+    sentence: str
+
+
+def public_indicators(*, strategy: Strategy, period: ReportingPeriod | None) -> PublicIndicators:
+    """The strategy's published indicators as at the end of `period` (the latest closed one), from accepted figures
+    only (indicators.selectors), each with a small trend up to the figure shown. Five queries."""
+    summary = indicator_summary(strategy=strategy, period=period)
+    rows = [row for row in summary.rows if _indicator_is_public(row)]
+    counts = {key: 0 for key in indicator_status.KEYS}
+    for row in rows:
+        counts[row.status] += 1
+        last = row.shown.period.end_date if row.shown else (period.end_date if period else None)
+        shown = [r for r in row.series if last and r.period.end_date <= last]
+        i = row.indicator
+        row.sparkline = indicator_charts.trend_chart(
+            indicator_charts.series_points(shown), title=f"{i.reference} trend", chart_id=f"public-pi-{i.pk}",
+            unit=i.unit, decimal_places=i.decimal_places, small=True,
+        )  # fmt: skip
+    met, amber, red = counts[indicator_status.GREEN], counts[indicator_status.AMBER], counts[indicator_status.RED]
+    total = len(rows)
+    sentence = (
+        f"{met} of {total} indicator{'s' if total != 1 else ''} met target, {amber + red} did not, of which {amber} "
+        f"{'was' if amber == 1 else 'were'} within tolerance."
+        if total
+        else ""
+    )
+    labels = [(s.label, counts[s.key]) for s in indicator_status.STATUS_TABLE]
+    return PublicIndicators(rows=rows, counts=labels, sentence=sentence)

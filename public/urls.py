@@ -21,11 +21,13 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("open-data/schema/", views.schema_page, name="schema"),
     path("open-data/deliverables.schema.json", views.json_schema, name="json_schema"),
+    path("open-data/indicators.schema.json", views.indicators_json_schema, name="indicators_json_schema"),
     path("strategies/<slug:slug>/", views.strategy, name="strategy"),
     path("strategies/<slug:slug>/deliverables/<int:pk>/", views.deliverable, name="deliverable"),
     path("strategies/<slug:slug>/reports/<int:pk>.pdf", views.report_download, name="report_download"),
     path("strategies/<slug:slug>/data/", views.open_data_page, name="open_data"),
     path("strategies/<slug:slug>/data/deliverables.<fmt:fmt>", views.data_all, name="data_all"),
+    path("strategies/<slug:slug>/data/indicators.<fmt:fmt>", views.data_indicators, name="data_indicators"),
     path(
         "strategies/<slug:slug>/data/periods/<int:period_pk>/deliverables.<fmt:fmt>",
         views.data_period,

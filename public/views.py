@@ -47,6 +47,7 @@ def _strategy_context(strategy) -> dict:
             not_reported=sum(not row.status for row in rows),
             by_aim=figures.by_aim,
         )
+    context["indicators"] = selectors.public_indicators(strategy=strategy, period=period)
     context["reports"] = selectors.issued_versions(strategy=strategy)
     return context
 
@@ -137,8 +138,47 @@ def data_period(request: HttpRequest, slug: str, period_pk: int, fmt: str) -> Ht
 
 
 @require_safe
+def data_indicators(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """Every published indicator's accepted figures for measurement periods ended by the latest closed period."""
+    strategy = selectors.published_strategy_get(slug=slug)
+    periods = selectors.closed_periods(strategy=strategy)
+    latest = periods[-1] if periods else None
+    schema_url = request.build_absolute_uri(reverse("public:indicators_json_schema"))
+
+    def build() -> str:
+        rows = selectors.public_indicators(strategy=strategy, period=latest).rows if latest else []
+        records = open_data.indicator_records(strategy=strategy, indicators=rows, up_to=latest and latest.end_date)
+        if fmt == "csv":
+            return open_data.as_csv(records, open_data.INDICATOR_COLUMNS)
+        return open_data.as_json(
+            strategy=strategy, periods=periods, rows=records, schema_url=schema_url, key="indicators"
+        )
+
+    body = cached(["public-indicators", strategy.pk, strategy.data_version, fmt, schema_url], build)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8" if fmt == "csv" else "application/json")
+    response["Content-Disposition"] = f'attachment; filename="{slugify(strategy.title)}-indicators.{fmt}"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return _public(response)
+
+
+@require_safe
 def schema_page(request: HttpRequest) -> HttpResponse:
-    return _public(render(request, "public/schema.html", {"columns": open_data.COLUMNS, "licence": open_data.LICENCE}))
+    context = {
+        "columns": open_data.COLUMNS,
+        "indicator_columns": open_data.INDICATOR_COLUMNS,
+        "licence": open_data.LICENCE,
+    }
+    return _public(render(request, "public/schema.html", context))
+
+
+@require_safe
+def indicators_json_schema(request: HttpRequest) -> JsonResponse:
+    url = request.build_absolute_uri(reverse("public:indicators_json_schema"))
+    schema = open_data.json_schema(schema_url=url, columns=open_data.INDICATOR_COLUMNS, key="indicators")
+    response = JsonResponse(schema, json_dumps_params={"indent": 2})
+    response["Content-Type"] = "application/schema+json"
+    response["Access-Control-Allow-Origin"] = "*"
+    return _public(response)
 
 
 @require_safe

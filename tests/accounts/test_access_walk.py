@@ -18,7 +18,8 @@ PUBLIC = {"login", "password_reset", "password_reset_done", "password_reset_comp
           "password_reset_confirm", "privacy", "cookies", "people:set_password", "api:docs"}  # fmt: skip
 # Anyone, signed in or not, for a published strategy; not found for an unpublished one (test_published_pages).
 PUBLISHED = {"public:index", "public:strategy", "public:deliverable", "public:report_download", "public:open_data",
-             "public:data_all", "public:data_period", "public:schema", "public:json_schema"}  # fmt: skip
+             "public:data_all", "public:data_period", "public:schema", "public:json_schema",
+             "public:data_indicators", "public:indicators_json_schema"}  # fmt: skip
 EVERYONE = {"owner", "other_officer", "board", "clerk", "lead", "outsider"}
 MEMBERS = {"owner", "other_officer", "board", "clerk", "lead"}
 READERS = {"board", "clerk", "lead"}
@@ -380,6 +381,8 @@ def _published_args(strategy, closed, deliverable, version) -> dict:
         "public:index": [],
         "public:schema": [],
         "public:json_schema": [],
+        "public:indicators_json_schema": [],
+        "public:data_indicators": [strategy.slug, "csv"],
         "public:strategy": [strategy.slug],
         "public:open_data": [strategy.slug],
         "public:data_all": [strategy.slug, "csv"],
@@ -417,5 +420,9 @@ def test_published_pages(client, strategy, theme, officer, clerk, outsider, who)
     strategy.data_version += 1
     strategy.save()
     for name, values in args.items():
-        expected = 200 if name in {"public:index", "public:schema", "public:json_schema"} else 404
+        expected = (
+            200
+            if name in {"public:index", "public:schema", "public:json_schema", "public:indicators_json_schema"}
+            else 404
+        )
         assert client.get(reverse(name, args=values)).status_code == expected, name

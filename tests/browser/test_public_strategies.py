@@ -14,6 +14,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_resident_reads_a_published_strategy_and_downloads_its_open_data(page, live_server, published):
+    from tests.indicators.helpers import indicator_with_periods
+
+    indicator_with_periods(strategy=published["strategy"], reference="PI-01", title="Share of transactions online",
+                           is_published=True, frequency="quarterly", targets=["60", "62"], actuals=["58.5"])  # fmt: skip
     visit(page, "/accessibility/", "accessibility-from-footer")
     page.get_by_role("link", name="Published strategies").click()
     after_action(page, "public-index")
@@ -21,6 +25,9 @@ def test_a_resident_reads_a_published_strategy_and_downloads_its_open_data(page,
     page.get_by_role("link", name="Digital Futures").click()
     after_action(page, "public-strategy")
     assert "Progress to 30 September 2025" in page.inner_text("main")
+    assert (
+        "PI-01 Share of transactions online" in page.get_by_role("region", name="Performance indicators").inner_text()
+    )
     page.get_by_role("link", name="DF-01 Deliverable").first.click()
     after_action(page, "public-deliverable")
     assert ACCEPTED in page.inner_text("main")
@@ -35,6 +42,9 @@ def test_a_resident_reads_a_published_strategy_and_downloads_its_open_data(page,
         page.get_by_role("link", name="All periods (JSON)").click()
     document = json.loads(download.value.path().read_text(encoding="utf-8"))
     assert document["licence"]["name"] == "Open Government Licence v3.0"
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Performance indicators (CSV)").click()
+    assert "Share of transactions online" in download.value.path().read_text(encoding="utf-8")
     page.get_by_role("link", name="About the open data").click()
     after_action(page, "public-schema")
     everything = page.content()

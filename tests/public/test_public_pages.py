@@ -185,3 +185,44 @@ def test_strategy_page_queries_do_not_grow_with_deliverables(client, published, 
         assert client.get(reverse("public:strategy", args=[strategy.slug])).status_code == 200
     with django_assert_max_num_queries(14):
         assert client.get(reverse("public:data_all", args=[strategy.slug, "json"])).status_code == 200
+
+
+def test_published_indicators_show_with_accepted_figures_only(client, published):
+    from indicators.models import IndicatorActual
+    from tests.indicators.helpers import indicator_with_periods
+
+    strategy = published["strategy"]
+    shown = indicator_with_periods(strategy=strategy, title="Share of transactions online", is_published=True,
+                                   frequency="quarterly", targets=["60", "62"], actuals=["58.5"])  # fmt: skip
+    draft = IndicatorActual.objects.create(period=shown.periods.order_by("start_date")[1], value="99.9",
+                                           state="submitted", author=shown.owner)  # fmt: skip
+    indicator_with_periods(strategy=strategy, title="Internal staff sickness", is_published=False,
+                           frequency="quarterly", targets=["5"], actuals=["4"])  # fmt: skip
+    strategy.data_version += 1
+    strategy.save()
+    page = client.get(reverse("public:strategy", args=[strategy.slug])).content.decode()
+    assert "Share of transactions online" in page
+    assert "58.5%" in page and "99.9" not in page  # the figure waiting for review never shows
+    assert "Internal staff sickness" not in page
+    assert "0 of 1 indicator met target, 1 did not, of which 1 was within tolerance." in page
+    assert draft.state == "submitted"
+
+
+def test_indicator_open_data_holds_accepted_figures_of_published_indicators(client, published):
+    from tests.indicators.helpers import indicator_with_periods
+
+    strategy = published["strategy"]
+    indicator_with_periods(strategy=strategy, reference="PI-01", title="Gigabit-capable premises", is_published=True,
+                           frequency="quarterly", targets=["60", "62"], actuals=["61"])  # fmt: skip
+    indicator_with_periods(strategy=strategy, reference="PI-02", title="Unpublished one", is_published=False,
+                           frequency="quarterly", targets=["5"], actuals=["4"])  # fmt: skip
+    rows = list(csv.DictReader(io.StringIO(client.get(f"/public/strategies/{strategy.slug}/data/indicators.csv")
+                                           .content.decode())))  # fmt: skip
+    assert [(r["reference"], r["measurement_period"] != "", r["figure"], r["status"]) for r in rows] == [
+        ("PI-01", True, "61.0%", "green"),
+        ("PI-01", True, "", "no_data"),
+    ]
+    document = json.loads(client.get(f"/public/strategies/{strategy.slug}/data/indicators.json").content)
+    schema = json.loads(client.get(reverse("public:indicators_json_schema")).content)
+    jsonschema_rs.validate(schema, document)
+    assert [r["reference"] for r in document["indicators"]] == ["PI-01", "PI-01"]
