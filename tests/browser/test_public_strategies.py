@@ -16,8 +16,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_resident_reads_a_published_strategy_and_downloads_its_open_data(page, live_server, published):
     from tests.indicators.helpers import indicator_with_periods
 
-    indicator_with_periods(strategy=published["strategy"], reference="PI-01", title="Share of transactions online",
-                           is_published=True, frequency="quarterly", targets=["60", "62"], actuals=["58.5"])  # fmt: skip
+    indicator_with_periods(
+        strategy=published["strategy"], reference="PI-01", title="Share of transactions online",
+        is_published=True, frequency="quarterly", targets=["60", "62"], actuals=["58.5"],
+    )  # fmt: skip
     visit(page, "/accessibility/", "accessibility-from-footer")
     page.get_by_role("link", name="Published strategies").click()
     after_action(page, "public-index")
