@@ -35,7 +35,8 @@ def _sections(user, roles: dict[int, set[str]], versions: Callable[[], list]) ->
         sections.append(Section("board", "Updates to review"))
     if Role.CLERK in held:
         sections.append(Section("clerk", "Progress reports"))
-    if Role.LEAD in held or user.is_superuser or rules.is_first_lead_of_a_council(user):
+    # A council's first lead has no role until they set up its first strategy (one query, only for them).
+    if Role.LEAD in held or user.is_superuser or (not held and rules.is_first_lead_of_a_council(user)):
         sections.append(Section("lead", "Your strategies"))
     # An officer's deliverables: whoever owns or contributes to one; and an officer with none, when they have no
     # other work (the cached body then says what will appear there).

@@ -22,7 +22,7 @@ def _load():
 def test_the_demo_has_indicators_with_trends_and_loads_once():
     _load()
     rows = (Indicator.objects.count(), IndicatorActual.objects.count(), IndicatorActual.history.count())
-    assert rows[0] == 15
+    assert rows[0] == 5 * Strategy.objects.count() == 20  # five for each of the four demo strategies
     _load()
     assert (Indicator.objects.count(), IndicatorActual.objects.count(), IndicatorActual.history.count()) == rows
     statuses, directions = set(), set()
