@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from aims import recording, rules, selectors, services
 from aims.forms import ProgressUpdateForm, ReviewForm
 from aims.models import Deliverable, Evidence, ProgressUpdate, ReportingPeriod, Strategy
+from core import review_sections
 from core.page_cache import cached
 
 REVIEW_PAGE_SIZE = 50
@@ -298,7 +299,13 @@ def review_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "aims/review_list.html",
-        {"updates": page.object_list, "page_obj": page, "querystring_without_page": ""},
+        {
+            "updates": page.object_list,
+            "page_obj": page,
+            "querystring_without_page": "",
+            # Figures of apps above the delivery tree (indicators), registered with core.review_sections.
+            "sections": review_sections.sections(user=request.user),
+        },
     )
 
 

@@ -1,10 +1,12 @@
-"""CSV export of the dashboard's deliverable table: the same rows the dashboard shows."""
+"""CSV exports of the dashboard's deliverable and indicator tables: the same rows the dashboard shows."""
 
 import csv
 import io
 from collections.abc import Iterable
 
 from aims.update_states import update_state
+from indicators import status as indicator_status
+from indicators.selectors import IndicatorSummary
 from reports.selectors import Row
 
 CSV_COLUMNS = [
@@ -57,4 +59,28 @@ def deliverables_csv(rows: Iterable[Row]) -> str:
     writer.writerow(CSV_COLUMNS)
     for row in rows:
         writer.writerow(csv_row(row))
+    return buffer.getvalue()
+
+
+INDICATOR_CSV_COLUMNS = [
+    "Reference", "Indicator", "Unit", "Polarity", "Measured", "Period", "Target", "Actual", "Status",
+    "Since the previous measurement", "Against the same period last year", "Owner", "Tolerance",
+]  # fmt: skip
+
+
+def indicators_csv(summary: IndicatorSummary) -> str:
+    """The dashboard's "Performance indicators" table (indicators.selectors.indicator_summary), row for row."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(INDICATOR_CSV_COLUMNS)
+    for row in summary.rows:
+        i = row.indicator
+        values = [
+            i.reference, i.title, i.get_unit_display(), i.get_polarity_display(), i.get_frequency_display(),
+            row.period_label, row.target_text, row.value_text, indicator_status.status_label(row.status),
+            indicator_status.direction_label(row.direction_previous) if row.shown else "",
+            indicator_status.direction_label(row.direction_year) if row.shown else "",
+            row.owner_name, i.tolerance_text,
+        ]  # fmt: skip
+        writer.writerow([spreadsheet_safe(v) for v in values])
     return buffer.getvalue()

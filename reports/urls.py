@@ -8,6 +8,11 @@ urlpatterns = [
     path("dashboard/", views.dashboard_index, name="dashboard_index"),
     path("strategies/<slug:slug>/dashboard/", views.dashboard, name="dashboard"),
     path("strategies/<slug:slug>/dashboard/deliverables.csv", views.dashboard_csv, name="dashboard_csv"),
+    path(
+        "strategies/<slug:slug>/dashboard/indicators.csv",
+        views.dashboard_indicators_csv,
+        name="dashboard_indicators_csv",
+    ),
     path("reports/", report_views.report_index, name="report_index"),
     path("strategies/<slug:slug>/reports/", report_views.report_list, name="report_list"),
     path("strategies/<slug:slug>/reports/new/", report_views.report_create, name="report_create"),

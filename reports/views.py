@@ -11,8 +11,11 @@ from aims.models import Deliverable, Strategy
 from aims.rag import RAG_TABLE
 from aims.selectors import strategy_list
 from core.page_cache import cached_body
+from indicators import charts as indicator_charts
+from indicators import selectors as indicator_selectors
+from indicators import status as indicator_status
 from reports import charts, selectors
-from reports.exports import deliverables_csv
+from reports.exports import deliverables_csv, indicators_csv
 from reports.filters import DeliverableFilter, active_filter_description, filter_rows
 
 PAGE_SIZE = 50
@@ -104,6 +107,7 @@ def _dashboard_context(request: HttpRequest, strategy, periods, period) -> dict:
         "period_query": f"period={period.pk}" + ("&include_submitted=yes" if include_submitted else ""),
         "include_submitted": include_submitted,
         "rag_statuses": RAG_TABLE,
+        "indicators": _indicator_context(request, strategy, period, figures),
         "charts": charts.progress_charts(
             period_label=period.label,
             aim_label=strategy.aim_label,
@@ -129,5 +133,67 @@ def dashboard_csv(request: HttpRequest, slug: str) -> HttpResponse:
         deliverables_csv(filter_rows(figures.rows, filterset)), content_type="text/csv; charset=utf-8"
     )
     filename = f"{slugify(strategy.title)}-{slugify(period.label)}-deliverables.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _indicator_filters(request: HttpRequest, strategy, aims=None, themes=None) -> dict:
+    """The "Performance indicators" filters as chosen (pi_aim, pi_theme, pi_status); anything unknown is ignored.
+    `aims` and `themes` are the strategy's, when the caller has them already (the dashboard's figures)."""
+
+    def chosen(name: str, allowed) -> object:
+        value = request.GET.get(name, "")
+        return next((option for option in allowed if str(option) == value), None)
+
+    aims = [(a.pk, a.number, a.title) for a in (strategy.aims.order_by("number") if aims is None else aims)]
+    themes = [(t.pk, t.number, t.title) for t in (strategy.themes.order_by("number") if themes is None else themes)]
+    return {
+        "aim": chosen("pi_aim", [pk for pk, _n, _t in aims]),
+        "theme": chosen("pi_theme", [pk for pk, _n, _t in themes]),
+        "status_key": chosen("pi_status", indicator_status.KEYS),
+        "aims": aims,
+        "themes": themes,
+    }
+
+
+def _indicator_context(request: HttpRequest, strategy, period, figures) -> dict:
+    """The dashboard's "Performance indicators" section: counts, the table with a sparkline per row, filters."""
+    aims, themes = [aim for aim, _f in figures.by_aim], [theme for theme, _f in figures.by_theme]
+    filters = _indicator_filters(request, strategy, aims, themes)
+    summary = indicator_selectors.indicator_summary(
+        strategy=strategy, period=period, aim=filters["aim"], theme=filters["theme"], status_key=filters["status_key"]
+    )
+    for row in summary.rows:
+        i = row.indicator
+        # Up to the measurement the row shows (or the period's end, with none): the trend that led to it.
+        last = row.shown.period.end_date if row.shown else period.end_date
+        row.sparkline = indicator_charts.trend_chart(
+            indicator_charts.series_points([r for r in row.series if r.period.end_date <= last]),
+            title=f"{i.reference} trend", chart_id=f"pi-trend-{i.pk}", unit=i.unit, decimal_places=i.decimal_places,
+            small=True,
+        )  # fmt: skip
+    query = request.GET.copy()
+    for name in ("page", "chase_page"):
+        query.pop(name, None)
+    query["period"] = period.pk
+    return {
+        "summary": summary,
+        "statuses": [(s.key, s.label, summary.counts[s.key]) for s in indicator_status.STATUS_TABLE],
+        "filters": filters,
+        "csv_query": query.urlencode(),
+    }
+
+
+@login_required
+def dashboard_indicators_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    strategy, _periods, period = _strategy_and_period(request, slug)
+    if period is None:
+        raise Http404("This strategy has no reporting periods")
+    filters = _indicator_filters(request, strategy)
+    summary = indicator_selectors.indicator_summary(
+        strategy=strategy, period=period, aim=filters["aim"], theme=filters["theme"], status_key=filters["status_key"]
+    )
+    response = HttpResponse(indicators_csv(summary), content_type="text/csv; charset=utf-8")
+    filename = f"{slugify(strategy.title)}-{slugify(period.label)}-indicators.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -163,3 +163,22 @@ class MembershipFactory(DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     strategy = factory.SubFactory(StrategyFactory)
     role = Role.OFFICER
+
+
+class IndicatorFactory(DjangoModelFactory):
+    """An indicator without measurement periods; `with_periods()` (tests/indicators) or the services add them."""
+
+    class Meta:
+        model = "indicators.Indicator"
+        skip_postgeneration_save = True
+
+    strategy = factory.SubFactory(StrategyFactory)
+    reference = factory.Sequence(lambda n: f"PI-{n:03d}")
+    title = factory.Sequence(lambda n: f"Indicator {n}")
+    unit = "percent"
+    decimal_places = 1
+    polarity = "higher"
+    frequency = "quarterly"
+    tolerance_kind = "percent"
+    tolerance = 5
+    owner = factory.SubFactory(UserFactory)

@@ -100,6 +100,18 @@ ACCESS = {
     "people:council_add": ("get", set()),
     "people:council_lead_invite": ("get", set()),
     "people:council_lead_invited": ("get", set()),
+    # Performance indicators: seen by the strategy's people, set up by its leads, figures recorded by the
+    # indicator's owner, reviewed by the board (the review page is readable by members, as for updates).
+    "indicators:indicator_list": ("get", MEMBERS),
+    "indicators:indicator_detail": ("get", MEMBERS),
+    "indicators:indicator_add": ("get", {"lead"}),
+    "indicators:indicator_change": ("get", {"lead"}),
+    "indicators:indicator_targets": ("get", {"lead"}),
+    "indicators:indicator_remove": ("get", {"lead"}),
+    "indicators:actual_record": ("get", {"owner"}),
+    "indicators:actual_check": ("get", {"owner"}),
+    "indicators:actual_review": ("get", MEMBERS),
+    "reports:dashboard_indicators_csv": ("get", MEMBERS),
 }
 
 
@@ -188,6 +200,24 @@ def world(strategy, open_period, theme, officer, other_officer, board_member, cl
     progress_token = spreadsheet_stage(
         strategy=strategy, user=lead, data=progress_sheet_bytes(strategy=strategy, period=open_period)
     )
+    from tests.indicators.helpers import indicator_with_periods
+
+    indicator = indicator_with_periods(strategy=strategy, owner=officer, targets=["80"], actuals=["75"],
+                                       state="submitted")  # fmt: skip
+    first, second = indicator.periods.all()[:2]
+    first_figure = first.actuals.get()
+    second.actuals.create(author=officer)  # a draft, to check
+    indicator_urls = {
+        "indicators:indicator_list": [strategy.slug],
+        "indicators:indicator_add": [strategy.slug],
+        "reports:dashboard_indicators_csv": [strategy.slug],
+        **{name: [strategy.slug, indicator.pk] for name in (
+            "indicators:indicator_detail", "indicators:indicator_change", "indicators:indicator_targets",
+            "indicators:indicator_remove")},
+        "indicators:actual_record": [strategy.slug, indicator.pk, indicator.periods.all()[2].pk],
+        "indicators:actual_check": [strategy.slug, indicator.pk, second.pk],
+        "indicators:actual_review": [strategy.slug, first_figure.pk],
+    }  # fmt: skip
     people = {"owner": officer, "other_officer": other_officer, "board": board_member, "clerk": clerk,
               "lead": lead, "outsider": outsider}  # fmt: skip
     args = {
@@ -253,6 +283,7 @@ def world(strategy, open_period, theme, officer, other_officer, board_member, cl
             )
         },
         **setup_args,
+        **indicator_urls,
     }
     return people, args
 

@@ -17,6 +17,7 @@ NOT_PAGES = {
     "reports:version_download_docx", "reports:version_download_exempt", "reports:version_download_exempt_docx",
     "aims:council_logo", "aims:spreadsheet_download",
     "aims:progress_sheet_download",
+    "reports:dashboard_indicators_csv",
 }  # fmt: skip
 ROLE_ORDER = ["owner", "board", "clerk", "lead", "other_officer", "outsider", "superuser"]
 
