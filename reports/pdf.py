@@ -16,6 +16,7 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
 from aims import exempt
+from indicators import status as indicator_status
 from reports import charts, pdf_tags
 
 STATIC_PREFIX = "/static/"
@@ -115,6 +116,7 @@ def report_context(snapshot: dict) -> dict:
             for label, text in report["implications"]
         ],
         "appendix_rows": appendix_rows,
+        "indicators": indicator_context(snapshot),
         "exempt_statement": exempt_statement(snapshot),
         "appendix_is_full": report["scope"] == "full",
         "charts": charts.progress_charts(
@@ -123,6 +125,43 @@ def report_context(snapshot: dict) -> dict:
             counts=summary["counts"],
             aims=[(a["title"], a["percent_complete"]) for a in snapshot["by_aim"]],
             trend=[(t["label"], t["counts"]) for t in snapshot["trend"]],
+        ),
+    }
+
+
+def indicators_sentence(ind: dict) -> str:
+    """ "3 indicators met target, 2 did not, of which 1 was within tolerance." and what had no figure or target."""
+    counts, met = ind["counts"], ind["met"]
+    within = ind["within_tolerance"]
+    sentence = (
+        f"{met:,} indicator{'' if met == 1 else 's'} met target, {ind['missed']:,} did not, of which {within:,} "
+        f"{'was' if within == 1 else 'were'} within tolerance."
+    )
+    no_data, no_target = counts.get(indicator_status.NO_DATA, 0), counts.get(indicator_status.NO_TARGET, 0)
+    if no_data:
+        sentence += f" {no_data:,} had no accepted figure for the period."
+    if no_target:
+        sentence += f" {no_target:,} had no target for the period."
+    return sentence
+
+
+def indicator_context(snapshot: dict) -> dict | None:
+    """The "Performance indicators" part of Background, its exceptions and Appendix C; None for a snapshot taken
+    before indicators existed, or a strategy without any (the report then reads as it did)."""
+    ind = snapshot.get("indicators")
+    if not ind or not ind.get("total"):
+        return None
+    period = snapshot["period"]["label"]
+    return {
+        **ind,
+        "sentence": indicators_sentence(ind),
+        "statuses": [
+            {"key": st.key, "label": st.label, "count": ind["counts"].get(st.key, 0)}
+            for st in indicator_status.STATUS_TABLE
+        ],  # fmt: skip
+        "red": [row for row in ind["rows"] if row["status"] == indicator_status.RED],
+        "chart": charts.indicator_status_bar(
+            ind["counts"], title=f"Performance indicators by status, {period}", chart_id="chart-indicators"
         ),
     }
 
