@@ -62,7 +62,11 @@ def test_the_snapshot_carries_counts_and_each_indicators_figures(strategy, perio
     assert green["period_label"] == rows["PI-A"]["series"][-1]["label"]
     assert [p["value"] for p in green["series"]] == ["70.0000", "72.0000", "73.0000", "74.0000", "76.0000", "80.0000"]
     # 77 against 80: 3 short, within 5% of 80 = 4; worse than 79 last quarter, better than 70 a year before.
-    assert (amber["status"], amber["direction_previous"], amber["direction_year"]) == ("amber", "Worsening", "Improving")
+    assert (amber["status"], amber["direction_previous"], amber["direction_year"]) == (
+        "amber",
+        "Worsening",
+        "Improving",
+    )
     # 60 against 80: 20 short, outside 4; the owner's note and corrective action come with it.
     assert (red["status"], red["actual"], red["direction_previous"], red["direction_year"]) == (
         "red", "60.0%", "Worsening", "Not known",
