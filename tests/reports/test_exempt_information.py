@@ -12,11 +12,11 @@ from pypdf import PdfReader
 from accounts.models import Role
 from aims import exempt
 from aims.models import RAG, Evidence, ProgressUpdate, ReportingPeriod
+from indicators.models import IndicatorActual
 from reports import services, versions
 from reports.exempt import exempt_paragraphs, public_snapshot
 from reports.models import ReportVersion
 from reports.snapshot import snapshot_build
-from indicators.models import IndicatorActual
 from tests import factories
 from tests.indicators.helpers import indicator_with_periods
 

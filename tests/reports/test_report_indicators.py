@@ -3,8 +3,6 @@ Background, exceptions and Appendix C, in the Word version heading for heading, 
 taken before indicators existed still render."""
 
 import copy
-import datetime as dt
-import io
 from decimal import Decimal
 
 import pytest
