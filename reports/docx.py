@@ -211,7 +211,7 @@ def _indicators(document, c) -> None:
     if ind["red"]:
         text = (
             "Table 7 lists the indicators outside their tolerance (red), with the owner's commentary and "
-            "corrective action."
+            "corrective action." + (f" {ind['trends_sentence']}" if ind["trends_sentence"] else "")
         )
         _numbered(document, 5, [text], start=10)
         rows = [
@@ -223,6 +223,8 @@ def _indicators(document, c) -> None:
         _table(document, "Table 7: Exceptions: performance indicators outside tolerance (red)",
                ["Ref.", "Indicator", "Actual and target", "Direction of travel", "Commentary", "Corrective action"],
                rows)  # fmt: skip
+        for trend in ind["trends"]:
+            _chart(document, trend["svg"], f"Figure {trend['number']}: {trend['title']}")
     else:
         text = "No performance indicator is outside its tolerance (red) for this period."
         _numbered(document, 5, [text], start=10)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import re
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -17,6 +18,8 @@ from django.template.loader import render_to_string
 
 from aims import exempt
 from indicators import status as indicator_status
+from indicators.charts import trend_chart
+from indicators.status import Target
 from reports import charts, pdf_tags
 
 STATIC_PREFIX = "/static/"
@@ -152,6 +155,7 @@ def indicator_context(snapshot: dict) -> dict | None:
     if not ind or not ind.get("total"):
         return None
     period = snapshot["period"]["label"]
+    red = [row for row in ind["rows"] if row["status"] == indicator_status.RED]
     return {
         **ind,
         "sentence": indicators_sentence(ind),
@@ -159,11 +163,52 @@ def indicator_context(snapshot: dict) -> dict | None:
             {"key": st.key, "label": st.label, "count": ind["counts"].get(st.key, 0)}
             for st in indicator_status.STATUS_TABLE
         ],  # fmt: skip
-        "red": [row for row in ind["rows"] if row["status"] == indicator_status.RED],
+        "red": red,
+        "trends": (trends := _red_trends(red)),
+        "trends_sentence": _trends_sentence(trends),
         "chart": charts.indicator_status_bar(
             ind["counts"], title=f"Performance indicators by status, {period}", chart_id="chart-indicators"
         ),
     }
+
+
+FIRST_TREND_FIGURE = 5  # Figures 1 to 4 come before; each red indicator with figures then gets its trend
+
+
+def _red_trends(red: list[dict]) -> list[dict]:
+    """A trend chart (target and actuals of its recent measurements) for each red indicator that has a series (an
+    exempt one in the public version has none), numbered on from Figure 4."""
+    trends = []
+    for row in [r for r in red if r.get("series")]:
+        points = [(p["label"], _series_target(p), _decimal(p["value"])) for p in row["series"]]
+        title = f"{row['reference']} {row['title']}: target and actual by measurement period"
+        trends.append({
+            "number": FIRST_TREND_FIGURE + len(trends),
+            "title": title,
+            "svg": trend_chart(points, title=title, chart_id=f"chart-trend-{len(trends) + 1}", unit=row["unit"],
+                               decimal_places=row["decimal_places"]),
+        })  # fmt: skip
+    return trends
+
+
+def _trends_sentence(trends: list[dict]) -> str:
+    if not trends:
+        return ""
+    if len(trends) == 1:
+        return f"Figure {trends[0]['number']} shows its recent measurements against target."
+    return f"Figures {trends[0]['number']} to {trends[-1]['number']} show their recent measurements against target."
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def _series_target(point: dict) -> Target | None:
+    if point.get("target") is not None:
+        return Target(value=Decimal(point["target"]))
+    if point.get("lower") is not None and point.get("upper") is not None:
+        return Target(lower=Decimal(point["lower"]), upper=Decimal(point["upper"]))
+    return None
 
 
 def exempt_statement(snapshot: dict) -> str:

@@ -100,6 +100,8 @@ def test_the_pdf_and_word_versions_have_the_section_the_red_exception_and_append
     assert "Table 6: Performance indicators by status" in text and "Figure 4: Performance indicators" in text
     assert "Table 7: Exceptions: performance indicators outside tolerance (red)" in text
     assert RED_NOTE in text and RED_ACTION in text
+    assert "Figure 5 shows its recent measurements against target." in text
+    assert "Figure 5: PI-C Residents booking online: target and actual by measurement period" in text
     assert "Appendix C: Performance indicators" in text and "Gigabit-capable premises" in text
     reader, document = PdfReader(version.pdf.path), Document(version.docx.path)
     assert docx_headings(document) == pdf_headings(reader)
@@ -109,6 +111,8 @@ def test_the_pdf_and_word_versions_have_the_section_the_red_exception_and_append
     assert RED_NOTE in word and RED_ACTION in word and "Appendix C: Performance indicators" in word
     figure = [s for s in document.inline_shapes if "indicators by status" in (s._inline.docPr.get("title") or "")]
     assert figure and "Red: 1" in figure[0]._inline.docPr.get("descr")
+    trend = [s for s in document.inline_shapes if (s._inline.docPr.get("title") or "").startswith("PI-C ")]
+    assert trend and "60.0%" in trend[0]._inline.docPr.get("descr")  # the text alternative names the figures
 
 
 def test_a_snapshot_taken_before_indicators_renders_as_it_did(strategy, period, indicators, clerk):
