@@ -33,6 +33,7 @@ from indicators.status import Target
 INDICATOR_FIELDS = [
     "reference", "title", "definition", "calculation", "unit", "decimal_places", "polarity", "frequency",
     "baseline_value", "baseline_date", "tolerance_kind", "tolerance", "data_source", "owner", "is_published",
+    "exempt_paragraph",
 ]  # fmt: skip
 LINK_FIELDS = ["aims", "themes", "deliverables"]
 
