@@ -20,6 +20,8 @@ def test_the_lead_marks_an_indicator_exempt_and_public_again(client, strategy, l
     assert response.status_code == 302
     indicator = Indicator.objects.get(reference="PI-09")
     assert indicator.exempt_paragraph == 3
+    detail = client.get(reverse("indicators:indicator_detail", args=[strategy.slug, indicator.pk])).text
+    assert "Exempt information" in detail and "Paragraph 3: the financial or business affairs" in detail
     change = reverse("indicators:indicator_change", args=[strategy.slug, indicator.pk])
     response = client.post(change, {**FORM, "owner": officer.pk, "exempt_paragraph": "9"})
     assert response.status_code == 200 and "There is a problem" in response.text  # not a paragraph of Schedule 12A
