@@ -84,7 +84,9 @@ def actual_record(request: HttpRequest, slug: str, pk: int, period_pk: int) -> H
         return refused
     indicator, conflict = actual.period.indicator, None
     continuing = request.POST.get("action") == "continue"
-    form = ActualForm(request.POST or None, initial=_initial(actual), indicator=indicator, submitting=continuing)
+    form = ActualForm(
+        request.POST or None, initial=_initial(actual), indicator=indicator, period=actual.period, submitting=continuing
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.actual_save(
@@ -95,7 +97,7 @@ def actual_record(request: HttpRequest, slug: str, pk: int, period_pk: int) -> H
             conflict = exc.current
             data = request.POST.copy()
             data["version"] = conflict.version
-            form = ActualForm(data, indicator=indicator, submitting=continuing)
+            form = ActualForm(data, indicator=indicator, period=actual.period, submitting=continuing)
             form.is_valid()
             form.add_error(None, str(exc))
         except DomainError as exc:
@@ -133,7 +135,9 @@ def actual_check(request: HttpRequest, slug: str, pk: int, period_pk: int) -> Ht
             messages.success(request, f"Your {actual.period.label} figure was submitted for review.")
             return redirect("indicators:indicator_detail", slug, pk)
     form_url = reverse("indicators:actual_record", args=[slug, pk, period_pk])
-    problems = [(f"{form_url}#id_{name}", message) for name, message in services.answer_problems(actual)]
+    problems = [
+        (f"{form_url}#id_{name}", message) for name, message in services.answer_problems(actual, period=actual.period)
+    ]
     if error and error not in [m for _, m in problems]:
         problems.insert(0, (form_url, error))
     return render(request, "indicators/actual_check.html", _context(actual, form_url=form_url, problems=problems))

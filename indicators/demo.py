@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from aims.models import Strategy
 from core import freshness
+from indicators import status
 from indicators.models import ActualState, Indicator, IndicatorActual, IndicatorTarget
 from indicators.services import measurement_periods_generate
 
@@ -130,13 +131,29 @@ def _figures(indicator: Indicator, spec: DemoIndicator, board: User, today: dt.d
             continue
         awaiting = last_awaits and period is ended[-1]
         moment = timezone.make_aware(dt.datetime.combine(period.end_date + dt.timedelta(days=20), dt.time(10)))
+        value = _figure(spec, n, target)
         IndicatorActual.objects.create(
-            period=period, value=_figure(spec, n, target), author=indicator.owner,
+            period=period, value=value, author=indicator.owner, corrective_action=_corrective(indicator, value, target),
             state=ActualState.SUBMITTED if awaiting else ActualState.ACCEPTED,
             note="" if n % 3 else "Figures from the quarterly return, checked by Business Intelligence.",
             submitted_at=moment, reviewer=None if awaiting else board,
             reviewed_at=None if awaiting else moment + dt.timedelta(days=7),
         )  # fmt: skip
+
+
+DEMO_CORRECTIVE_ACTION = (
+    "Service leads are reviewing the causes with Business Intelligence; a recovery plan goes to the Digital Board "
+    "next month."
+)
+
+
+def _corrective(indicator: Indicator, value: Decimal, target: Decimal) -> str:
+    """A Red demo figure comes with a corrective action, as the owner's form asks for one."""
+    red = status.indicator_status(
+        value=value, target=status.Target(value=target), polarity=indicator.polarity,
+        tolerance=indicator.tolerance, tolerance_kind=indicator.tolerance_kind,
+    ) == status.RED  # fmt: skip
+    return DEMO_CORRECTIVE_ACTION if red else ""
 
 
 def indicators_demo_load(*, strategies: list[Strategy], board: User, today: dt.date) -> int:

@@ -11,6 +11,7 @@ from django import forms
 from django.core.validators import URLValidator
 
 from accounts.models import User
+from aims import exempt
 from aims.forms import NumberField
 from indicators.models import Frequency, Indicator, Polarity, ToleranceKind, Unit
 from indicators.services import ActualAnswers, answer_problems
@@ -65,14 +66,19 @@ class IndicatorForm(forms.ModelForm):
         fields = [
             "reference", "title", "definition", "calculation", "unit", "decimal_places", "polarity", "frequency",
             "baseline_value", "baseline_date", "tolerance_kind", "tolerance", "data_source", "owner", "is_published",
-            "aims", "themes", "deliverables",
+            "exempt_paragraph", "aims", "themes", "deliverables",
         ]  # fmt: skip
-        labels = {"is_published": "Show this indicator on the public pages"}
+        labels = {
+            "is_published": "Show this indicator on the public pages",
+            "exempt_paragraph": "Is this indicator exempt information?",
+        }
         help_texts = {
             "reference": "A short code, unique in this strategy, for example PI-01.",
             "definition": "What it measures, in plain English.",
             "decimal_places": "How many decimal places its figures are written with, from 0 to 4.",
             "frequency": "This can differ from how often the strategy reports.",
+            "exempt_paragraph": "Only if its figures or commentary may not be published (Schedule 12A to the Local "
+            "Government Act 1972). The public version of the report will say it is exempt instead.",
         }
         widgets = {
             "unit": forms.RadioSelect,
@@ -108,6 +114,7 @@ class IndicatorForm(forms.ModelForm):
         self.fields["polarity"].choices = Polarity.choices
         self.fields["frequency"].choices = Frequency.choices
         self.fields["tolerance_kind"].choices = ToleranceKind.choices
+        self.fields["exempt_paragraph"].choices = [("", "No, it can be published"), *exempt.Paragraph.choices]
         for name in ("aims", "themes", "deliverables"):
             if not self.fields[name].queryset.exists():
                 del self.fields[name]
@@ -130,6 +137,7 @@ class IndicatorForm(forms.ModelForm):
             Field.select("owner"),
             *links,
             Field.checkbox("is_published", small=True),
+            Field.select("exempt_paragraph"),
         )  # fmt: skip
 
 
@@ -219,14 +227,19 @@ class ActualForm(forms.Form):
         label="Note", required=False, widget=forms.Textarea(attrs={"rows": 4}),
         help_text="What explains the figure: for example why it changed, or what is being done about it.",
     )  # fmt: skip
+    corrective_action = forms.CharField(
+        label="Corrective action", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Required when the figure is Red (worse than the target by more than the tolerance): what will "
+        "bring it back within tolerance, and by when.",
+    )  # fmt: skip
     evidence_url = forms.CharField(
         label="Evidence link", required=False, max_length=2000,
         help_text="A web address starting with https:// or http://, for example the published return.",
     )  # fmt: skip
 
-    def __init__(self, *args, indicator: Indicator, submitting: bool = False, **kwargs):
+    def __init__(self, *args, indicator: Indicator, period=None, submitting: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.indicator, self.submitting = indicator, submitting
+        self.indicator, self.period, self.submitting = indicator, period, submitting
         places = indicator.decimal_places
         unit = indicator.get_unit_display()
         example = "45" if places == 0 else "45." + "5" * places
@@ -238,6 +251,7 @@ class ActualForm(forms.Form):
             Field.checkbox("not_available", small=True),
             Field("expected_on"),
             Field.textarea("note"),
+            Field.textarea("corrective_action"),
             Field.text("evidence_url", field_width=Fluid.TWO_THIRDS),
         )
 
@@ -265,7 +279,7 @@ class ActualForm(forms.Form):
         if answers.value is not None and answers.not_available:
             self.add_error("value", "Enter the value or say the data is not yet available, not both")
         elif self.submitting:
-            for name, message in answer_problems(answers):
+            for name, message in answer_problems(answers, period=self.period):
                 self.add_error(name, message)
         return data
 
@@ -276,6 +290,7 @@ class ActualForm(forms.Form):
             not_available=bool(data.get("not_available")),
             expected_on=data.get("expected_on"),
             note=(data.get("note") or "").strip(),
+            corrective_action=(data.get("corrective_action") or "").strip(),
             evidence_url=data.get("evidence_url") or "",
         )
 

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from aims.exempt import Paragraph
 from aims.models import Aim, Deliverable, Strategy, Theme
 from indicators.units import format_number, format_value
 
@@ -74,6 +75,11 @@ class Indicator(models.Model):
     data_source = models.CharField(max_length=300, blank=True)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_indicators")
     is_published = models.BooleanField("published to the public", default=False)
+    # Schedule 12A paragraph (aims.exempt.Paragraph) if the indicator is exempt information; None: public. The
+    # public version of a report shows the notice in place of its title, figures and commentary.
+    exempt_paragraph = models.PositiveSmallIntegerField(
+        "exempt information", null=True, blank=True, choices=Paragraph.choices
+    )
     aims = models.ManyToManyField(Aim, related_name="indicators", blank=True)
     themes = models.ManyToManyField(Theme, related_name="indicators", blank=True)
     deliverables = models.ManyToManyField(Deliverable, related_name="indicators", blank=True)
@@ -196,6 +202,9 @@ class IndicatorActual(models.Model):
     not_available = models.BooleanField("data not yet available", default=False)
     expected_on = models.DateField("date the data is expected", null=True, blank=True)
     note = models.TextField(blank=True)
+    corrective_action = models.TextField(
+        blank=True, help_text="What is being done to bring a Red figure back within tolerance (the committee reads it)."
+    )
     evidence_url = models.URLField("evidence link", max_length=2000, blank=True)
     state = models.CharField(max_length=20, choices=ActualState.choices, default=ActualState.DRAFT)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="authored_actuals")

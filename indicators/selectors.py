@@ -288,6 +288,7 @@ def _who(record) -> str:
 INDICATOR_HISTORY_FIELDS = [
     "reference", "title", "definition", "calculation", "unit", "decimal_places", "polarity", "frequency",
     "baseline_value", "baseline_date", "tolerance_kind", "tolerance", "data_source", "owner_id", "is_published",
+    "exempt_paragraph",
 ]  # fmt: skip
 
 

@@ -18,7 +18,7 @@ from aims.services import add_months, period_label
 from core import freshness
 from core.errors import DomainError
 from core.notifications import absolute_url, notify
-from indicators import rules
+from indicators import rules, status
 from indicators.models import (
     HAS_ANSWER_MESSAGE,
     ActualState,
@@ -33,6 +33,7 @@ from indicators.status import Target
 INDICATOR_FIELDS = [
     "reference", "title", "definition", "calculation", "unit", "decimal_places", "polarity", "frequency",
     "baseline_value", "baseline_date", "tolerance_kind", "tolerance", "data_source", "owner", "is_published",
+    "exempt_paragraph",
 ]  # fmt: skip
 LINK_FIELDS = ["aims", "themes", "deliverables"]
 
@@ -194,9 +195,13 @@ class ActualAnswers:
     expected_on: dt.date | None = None
     note: str = ""
     evidence_url: str = ""
+    corrective_action: str = ""
 
 
-ANSWER_FIELDS = ["value", "not_available", "expected_on", "note", "evidence_url"]
+ANSWER_FIELDS = ["value", "not_available", "expected_on", "note", "evidence_url", "corrective_action"]
+RED_NEEDS_CORRECTIVE_ACTION = (
+    "Enter the corrective action: it is required when the figure is Red (outside the tolerance)"
+)
 
 
 def actual_to_record(*, period: MeasurementPeriod, user) -> IndicatorActual:
@@ -219,15 +224,30 @@ def _check_can_record(user, indicator: Indicator) -> None:
         raise DomainError("Only the indicator's owner can record its figures.")
 
 
-def answer_problems(answers) -> list[tuple[str, str]]:
-    """What stops these answers being submitted: (answer, message) pairs. The form and the service both ask."""
+def answer_problems(answers, *, period: MeasurementPeriod | None = None) -> list[tuple[str, str]]:
+    """What stops these answers being submitted: (answer, message) pairs. The form and the service both ask.
+    With the measurement `period`, a value that would be Red against its target needs a corrective action."""
     if answers.value is not None and answers.not_available:
         return [("value", "Enter the value or say the data is not yet available, not both")]
     if answers.value is None and not answers.not_available:
         return [("value", HAS_ANSWER_MESSAGE)]
     if answers.not_available and not answers.expected_on:
         return [("expected_on", "Enter the date the data is expected")]
+    if period is not None and not (answers.corrective_action or "").strip() and _would_be_red(answers.value, period):
+        return [("corrective_action", RED_NEEDS_CORRECTIVE_ACTION)]
     return []
+
+
+def _would_be_red(value: Decimal | None, period: MeasurementPeriod) -> bool:
+    row = getattr(period, "target", None)
+    if value is None or row is None:
+        return False
+    indicator = period.indicator
+    computed = status.indicator_status(
+        value=value, target=Target(value=row.value, lower=row.lower, upper=row.upper),
+        polarity=indicator.polarity, tolerance=indicator.tolerance, tolerance_kind=indicator.tolerance_kind,
+    )  # fmt: skip
+    return computed == status.RED
 
 
 @freshness.atomic
@@ -270,7 +290,7 @@ def actual_save(
 
 
 def _submit(actual: IndicatorActual) -> None:
-    problems = answer_problems(actual)
+    problems = answer_problems(actual, period=actual.period)
     if problems:
         raise DomainError(problems[0][1])
     actual.state = ActualState.SUBMITTED

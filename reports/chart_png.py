@@ -1,9 +1,10 @@
 """The report's charts as PNG images, for the Word version, drawn with Pillow from the very SVG the PDF shows.
 
 reports/charts.py promises basic SVG only (``svg``, ``g``, ``rect``, ``line``, ``text``, ``title``, ``desc``, with
-presentation attributes), so a small painter for exactly that is enough: no Cairo, no browser, nothing but Pillow,
-which the portal already needs. Anything outside that subset raises ValueError, so a new kind of shape in a chart
-fails loudly in the tests instead of going missing from the Word file.
+presentation attributes; an indicator's trend from indicators/charts.py adds ``polyline`` and ``circle``), so a
+small painter for exactly that is enough: no Cairo, no browser, nothing but Pillow, which the portal already needs.
+Anything outside that subset raises ValueError, so a new kind of shape in a chart fails loudly in the tests instead
+of going missing from the Word file.
 """
 
 from __future__ import annotations
@@ -62,6 +63,12 @@ def _paint(draw, element, inherited: dict) -> None:
         elif tag == "line":
             xy = [float(child.get(name)) * SCALE for name in ("x1", "y1", "x2", "y2")]
             draw.line(xy, fill=child.get("stroke", "#000000"), width=_stroke(child))
+        elif tag == "polyline":  # an indicator's trend (indicators/charts.py); a dashed line is drawn solid
+            xy = [float(n) * SCALE for pair in child.get("points", "").split() for n in pair.split(",")]
+            draw.line(xy, fill=child.get("stroke", "#000000"), width=_stroke(child), joint="curve")
+        elif tag == "circle":
+            cx, cy, r = (float(child.get(name, 0)) * SCALE for name in ("cx", "cy", "r"))
+            draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=child.get("fill", "#000000"))
         elif tag == "text":
             size = float(attrs.get("font-size", charts.BODY_FONT)) * SCALE
             draw.text(

@@ -36,6 +36,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from aims.rag import RAG_TABLE
+from indicators import status as indicator_status
 
 __all__ = [
     "RAG_ORDER",
@@ -578,3 +579,46 @@ def _no_data(*, title: str, chart_id: str, desc: str) -> SafeString:
         ),
     ]
     return _svg(title=title, chart_id=chart_id, desc=desc, height=96, body=body)
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Performance indicators
+# --------------------------------------------------------------------------------------------------------------------
+
+
+def describe_indicator_statuses(counts: Mapping[str, int]) -> str:
+    """ "Red: 1, Amber: 2, Green: 3, No data: 0, No target: 0. 6 indicators in all." """
+    parts = [f"{s.label}: {int(counts.get(s.key, 0) or 0):,}" for s in indicator_status.STATUS_TABLE]
+    total = sum(int(counts.get(s.key, 0) or 0) for s in indicator_status.STATUS_TABLE)
+    return ", ".join(parts) + f". {total:,} indicator{'' if total == 1 else 's'} in all."
+
+
+def indicator_status_bar(counts: Mapping[str, int], *, title: str, chart_id: str) -> SafeString:
+    """Horizontal bars of performance indicators by status (indicators/status.py's order and colours), drawn like
+    ``rag_bar``: the status named at the left and the count written after each bar, every bar outlined (3:1)."""
+    table = indicator_status.STATUS_TABLE
+    clean = {s.key: max(int(counts.get(s.key, 0) or 0), 0) for s in table}
+    desc = describe_indicator_statuses(clean)
+    total = sum(clean.values())
+    if not total:
+        return _no_data(title=title, chart_id=chart_id, desc=desc)
+    font = BODY_FONT
+    plot_x = round(max(_text_width(s.label, font) for s in table) + 16)
+    plot_w = WIDTH - plot_x - 64
+    top, row_h, bar_h = 4, 44, 30
+    biggest = max(clean.values())
+    body = []
+    for i, s in enumerate(table):
+        count = clean[s.key]
+        cy = top + i * row_h + row_h / 2
+        bar_w = plot_w * count / biggest
+        row = [_text(0, cy + font * 0.35, s.label, font_size=font)]
+        if count:
+            row.append(_rect(plot_x + 0.5, cy - bar_h / 2 + 0.5, max(bar_w - 1, 0), bar_h - 1, fill=s.colour,
+                             stroke=AXIS, stroke_width="1"))  # fmt: skip
+        row.append(_text(plot_x + bar_w + 8, cy + font * 0.35, f"{count:,}", font_size=font, font_weight="bold"))
+        body.append(_el("g", {}, _el("title", {}, escape(f"{s.label}: {count:,}")) + "".join(row)))
+    rows_bottom = top + len(table) * row_h
+    body.append(_line(plot_x, top, plot_x, rows_bottom, stroke=AXIS))
+    body.append(_text(0, rows_bottom + 30, f"{total:,} indicator{'' if total == 1 else 's'} in all", font_size=font))
+    return _svg(title=title, chart_id=chart_id, desc=desc, height=rows_bottom + 40, body=body)

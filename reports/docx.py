@@ -190,6 +190,71 @@ def _trend_and_exceptions(document, c) -> None:
     which = "every deliverable" if c["appendix_is_full"] else "the red and amber deliverables"
     text = f"Appendix A lists {which} with its latest update; Appendix B indexes the evidence supporting the updates."
     _numbered(document, 5, [text], start=8)
+    if c["indicators"]:
+        _indicators(document, c)
+
+
+def _indicators(document, c) -> None:
+    """Background's "Performance indicators" part, as in the PDF: 5.9 to 5.11, Table 6, Figure 4 and Table 7."""
+    ind, period = c["indicators"], c["period"]["label"]
+    document.add_heading("Performance indicators", level=3)
+    total = ind["total"]
+    text = (
+        f"For {period}, {ind['sentence']} Each indicator shows its latest accepted measurement ending by the end of "
+        f"the period. Table 6 and Figure 4 show the {total:,} indicator{'' if total == 1 else 's'} by status."
+    )
+    _numbered(document, 5, [text], start=9)
+    _table(document, f"Table 6: Performance indicators by status, {period}",
+           ["Indicators", *[st["label"] for st in ind["statuses"]], "Total"],
+           [["Number", *[f"{st['count']:,}" for st in ind["statuses"]], f"{total:,}"]])  # fmt: skip
+    _chart(document, ind["chart"], f"Figure 4: Performance indicators by status, {period}")
+    if ind["red"]:
+        text = (
+            "Table 7 lists the indicators outside their tolerance (red), with the owner's commentary and "
+            "corrective action." + (f" {ind['trends_sentence']}" if ind["trends_sentence"] else "")
+        )
+        _numbered(document, 5, [text], start=10)
+        rows = [
+            [r["reference"], r["title"] + (f"\n{r['owner']}" if r["owner"] else ""), _figures(r),
+             f"Previous: {r['direction_previous'] or '–'}\nLast year: {r['direction_year'] or '–'}",
+             r["commentary"] or "–", r["corrective_action"] or "–"]
+            for r in ind["red"]
+        ]  # fmt: skip
+        _table(document, "Table 7: Exceptions: performance indicators outside tolerance (red)",
+               ["Ref.", "Indicator", "Actual and target", "Direction of travel", "Commentary", "Corrective action"],
+               rows)  # fmt: skip
+        for trend in ind["trends"]:
+            _chart(document, trend["svg"], f"Figure {trend['number']}: {trend['title']}")
+    else:
+        text = "No performance indicator is outside its tolerance (red) for this period."
+        _numbered(document, 5, [text], start=10)
+    text = (
+        "Appendix C lists every performance indicator with its target, actual, status, direction of travel and "
+        "commentary."
+    )
+    _numbered(document, 5, [text], start=11)
+
+
+def _figures(row: dict) -> str:
+    period = f", {row['period_label']}" if row["period_label"] else ""
+    return f"{row['actual'] or '–'}\nTarget {row['target'] or '–'}{period}"
+
+
+def _appendix_c(document, c) -> None:
+    ind = c["indicators"]
+    document.add_page_break()
+    document.add_heading("Appendix C: Performance indicators", level=2)
+    rows = []
+    for r in ind["rows"]:
+        about = "\n".join(part for part in (r["title"], r["owner"], r["period_label"]) if part)
+        commentary = r["commentary"] or "–"
+        if r["status"] == "red" and r["corrective_action"]:
+            commentary += f"\nCorrective action: {r['corrective_action']}"
+        rows.append([r["reference"], about, r["target"] or "–", r["actual"] or "–", r["status_label"],
+                     f"Previous: {r['direction_previous'] or '–'}\nLast year: {r['direction_year'] or '–'}",
+                     commentary])  # fmt: skip
+    _table(document, f"Performance indicators for {c['period']['label']}, with their latest measurement",
+           ["Ref.", "Indicator", "Target", "Actual", "Status", "Direction of travel", "Commentary"], rows)  # fmt: skip
 
 
 def _access(document, c) -> None:
@@ -200,7 +265,11 @@ def _access(document, c) -> None:
         ("Contact Officer", report["contact_name"]),
         ("Email", report["contact_email"]),
         ("Telephone", report["contact_telephone"] or "–"),
-        ("Appendices", f"Appendix A: {appendix_a}; Appendix B: Index of evidence"),
+        (
+            "Appendices",
+            f"Appendix A: {appendix_a}; Appendix B: Index of evidence"
+            + ("; Appendix C: Performance indicators" if c["indicators"] else ""),
+        ),
     ]
     if c.get("exempt_statement"):
         rows.append(("Exempt information", c["exempt_statement"]))
@@ -231,6 +300,8 @@ def _appendices(document, c) -> None:
                [[e["reference"], e["kind"], e["title"], e["detail"]] for e in s["evidence"]])  # fmt: skip
     else:
         document.add_paragraph("No evidence is attached to the updates in this report.")
+    if c["indicators"]:
+        _appendix_c(document, c)
 
 
 def _title(row: dict) -> str:

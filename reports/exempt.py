@@ -23,6 +23,7 @@ def exempt_paragraphs(snapshot: dict) -> list[int]:
     found = {row.get("exempt_paragraph") for row in snapshot.get("deliverables", [])}
     found |= {row.get("exempt_paragraph") for row in snapshot.get("exceptions", [])}
     found |= {marks["paragraph"] for marks in (snapshot.get("exempt_updates") or {}).values() if marks["fields"]}
+    found |= {row.get("exempt_paragraph") for row in (snapshot.get("indicators") or {}).get("rows", [])}
     report = snapshot.get("report", {})
     if report.get("exempt_sections"):
         found.add(report.get("exempt_paragraph"))
@@ -41,6 +42,23 @@ def _redact_row(row: dict, updates: dict) -> None:
     for field in marks.get("fields", []) if paragraph else []:
         if field in ROW_KEYS:
             row[ROW_KEYS[field]] = exempt.notice(paragraph)
+
+
+# An exempt indicator keeps its reference and status (so the counts add up); everything that says what it is or
+# what its figures are becomes the notice or is left blank.
+INDICATOR_BLANK_KEYS = ("target", "actual", "direction_previous", "direction_year", "owner", "commentary",
+                        "corrective_action", "period_label")  # fmt: skip
+
+
+def _redact_indicators(snapshot: dict) -> None:
+    for row in (snapshot.get("indicators") or {}).get("rows", []):
+        paragraph = exempt.valid_paragraph(row.get("exempt_paragraph"))
+        if not paragraph:
+            continue
+        for key in INDICATOR_BLANK_KEYS:
+            row[key] = ""
+        row["title"] = exempt.notice(paragraph)
+        row["series"] = []
 
 
 def _redact_report(snapshot: dict) -> None:
@@ -82,6 +100,7 @@ def public_snapshot(snapshot: dict) -> dict:
             risks[reference] = exempt.notice(marks["paragraph"])
     public["evidence"] = [e for e in public.get("evidence", []) if e["reference"] not in withheld]
     _redact_report(public)
+    _redact_indicators(public)
     public["exempt_updates"] = {}
     public["exempt_version"] = {"kind": "public", "paragraphs": paragraphs}
     return public

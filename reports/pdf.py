@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import re
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -16,6 +17,9 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
 from aims import exempt
+from indicators import status as indicator_status
+from indicators.charts import trend_chart
+from indicators.status import Target
 from reports import charts, pdf_tags
 
 STATIC_PREFIX = "/static/"
@@ -115,6 +119,7 @@ def report_context(snapshot: dict) -> dict:
             for label, text in report["implications"]
         ],
         "appendix_rows": appendix_rows,
+        "indicators": indicator_context(snapshot),
         "exempt_statement": exempt_statement(snapshot),
         "appendix_is_full": report["scope"] == "full",
         "charts": charts.progress_charts(
@@ -125,6 +130,85 @@ def report_context(snapshot: dict) -> dict:
             trend=[(t["label"], t["counts"]) for t in snapshot["trend"]],
         ),
     }
+
+
+def indicators_sentence(ind: dict) -> str:
+    """ "3 indicators met target, 2 did not, of which 1 was within tolerance." and what had no figure or target."""
+    counts, met = ind["counts"], ind["met"]
+    within = ind["within_tolerance"]
+    sentence = (
+        f"{met:,} indicator{'' if met == 1 else 's'} met target, {ind['missed']:,} did not, of which {within:,} "
+        f"{'was' if within == 1 else 'were'} within tolerance."
+    )
+    no_data, no_target = counts.get(indicator_status.NO_DATA, 0), counts.get(indicator_status.NO_TARGET, 0)
+    if no_data:
+        sentence += f" {no_data:,} had no accepted figure for the period."
+    if no_target:
+        sentence += f" {no_target:,} had no target for the period."
+    return sentence
+
+
+def indicator_context(snapshot: dict) -> dict | None:
+    """The "Performance indicators" part of Background, its exceptions and Appendix C; None for a snapshot taken
+    before indicators existed, or a strategy without any (the report then reads as it did)."""
+    ind = snapshot.get("indicators")
+    if not ind or not ind.get("total"):
+        return None
+    period = snapshot["period"]["label"]
+    red = [row for row in ind["rows"] if row["status"] == indicator_status.RED]
+    return {
+        **ind,
+        "sentence": indicators_sentence(ind),
+        "statuses": [
+            {"key": st.key, "label": st.label, "count": ind["counts"].get(st.key, 0)}
+            for st in indicator_status.STATUS_TABLE
+        ],  # fmt: skip
+        "red": red,
+        "trends": (trends := _red_trends(red)),
+        "trends_sentence": _trends_sentence(trends),
+        "chart": charts.indicator_status_bar(
+            ind["counts"], title=f"Performance indicators by status, {period}", chart_id="chart-indicators"
+        ),
+    }
+
+
+FIRST_TREND_FIGURE = 5  # Figures 1 to 4 come before; each red indicator with figures then gets its trend
+
+
+def _red_trends(red: list[dict]) -> list[dict]:
+    """A trend chart (target and actuals of its recent measurements) for each red indicator that has a series (an
+    exempt one in the public version has none), numbered on from Figure 4."""
+    trends = []
+    for row in [r for r in red if r.get("series")]:
+        points = [(p["label"], _series_target(p), _decimal(p["value"])) for p in row["series"]]
+        title = f"{row['reference']} {row['title']}: target and actual by measurement period"
+        trends.append({
+            "number": FIRST_TREND_FIGURE + len(trends),
+            "title": title,
+            "svg": trend_chart(points, title=title, chart_id=f"chart-trend-{len(trends) + 1}", unit=row["unit"],
+                               decimal_places=row["decimal_places"]),
+        })  # fmt: skip
+    return trends
+
+
+def _trends_sentence(trends: list[dict]) -> str:
+    if not trends:
+        return ""
+    if len(trends) == 1:
+        return f"Figure {trends[0]['number']} shows its recent measurements against target."
+    return f"Figures {trends[0]['number']} to {trends[-1]['number']} show their recent measurements against target."
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def _series_target(point: dict) -> Target | None:
+    if point.get("target") is not None:
+        return Target(value=Decimal(point["target"]))
+    if point.get("lower") is not None and point.get("upper") is not None:
+        return Target(lower=Decimal(point["lower"]), upper=Decimal(point["upper"]))
+    return None
 
 
 def exempt_statement(snapshot: dict) -> str:

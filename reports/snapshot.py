@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from aims import logos
 from aims.models import Evidence, ProgressUpdate
+from indicators import status as indicator_status
+from indicators.selectors import IndicatorRow, indicator_summary
 from reports import selectors
 from reports.models import ProgressReport
 
@@ -81,6 +83,65 @@ def snapshot_build(*, report: ProgressReport, today=None) -> dict:
         "logo": _logo(strategy.organisation),
         "risks_issues": _risks_issues(figures.rows),
         "exempt_updates": _update_exemptions(figures.rows),
+        # Performance indicators for the period (a snapshot taken before them lacks the key and renders as it did).
+        "indicators": _indicators(strategy, period),
+    }
+
+
+SERIES_LIMIT = 8  # measurements in a small chart: the latest ones ending by the period's end
+
+
+def _decimal(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def _indicators(strategy, period) -> dict:
+    """The period's performance indicators (indicators.selectors.indicator_summary): counts by status and a row per
+    indicator with its figures written in its unit, directions of travel, commentary and recent series. Five
+    queries, whatever the number of indicators."""
+    summary = indicator_summary(strategy=strategy, period=period)
+    return {
+        "counts": summary.counts,
+        "total": summary.total,
+        "met": summary.met,
+        "missed": summary.missed,
+        "within_tolerance": summary.within_tolerance,
+        "rows": [_indicator_row(row, period.end_date) for row in summary.rows],
+    }
+
+
+def _indicator_row(row: IndicatorRow, as_at) -> dict:
+    indicator, reported = row.indicator, row.shown.reported if row.shown else None
+    series = [r for r in row.series if r.period.end_date <= as_at][-SERIES_LIMIT:]
+    return {
+        "reference": indicator.reference,
+        "title": indicator.title,
+        "unit": indicator.unit,
+        "decimal_places": indicator.decimal_places,
+        "polarity": indicator.get_polarity_display(),
+        "period_label": row.period_label,
+        "target": row.target_text,
+        "actual": row.value_text,
+        "status": row.status,
+        "status_label": indicator_status.status_label(row.status),
+        "direction_previous": indicator_status.direction_label(row.direction_previous),
+        "direction_year": indicator_status.direction_label(row.direction_year),
+        "owner": indicator.owner.display_name,
+        "commentary": _clip(reported.note if reported else ""),
+        "corrective_action": (reported.corrective_action if reported else "") or "",
+        "exempt_paragraph": indicator.exempt_paragraph,
+        "series": [
+            {
+                "label": r.period.label,
+                "value": _decimal(r.value),
+                "target": _decimal(r.target.value) if r.target else None,
+                "lower": _decimal(r.target.lower) if r.target else None,
+                "upper": _decimal(r.target.upper) if r.target else None,
+                "value_text": r.value_text,
+                "target_text": r.target_text,
+            }
+            for r in series
+        ],
     }
 
 

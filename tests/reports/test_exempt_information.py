@@ -12,11 +12,13 @@ from pypdf import PdfReader
 from accounts.models import Role
 from aims import exempt
 from aims.models import RAG, Evidence, ProgressUpdate, ReportingPeriod
+from indicators.models import IndicatorActual
 from reports import generation, services, versions
 from reports.exempt import exempt_paragraphs, public_snapshot
 from reports.models import ReportVersion
 from reports.snapshot import snapshot_build
 from tests import factories
+from tests.indicators.helpers import indicator_with_periods
 
 PLANTED = "PLANTED"  # every exempt text below holds it; nothing public may
 
@@ -54,6 +56,7 @@ def _planted(strategy, clerk):
         corrective_action=f"{PLANTED} disciplinary step", exempt_paragraph=1,
         exempt_fields=["risks_issues", "corrective_action"],
     )  # fmt: skip
+    _planted_indicators(strategy, owner)
     defaults = services.report_defaults(strategy=strategy, period=period, user=clerk)
     defaults |= {
         "executive_summary": f"{PLANTED} summary",
@@ -64,6 +67,21 @@ def _planted(strategy, clerk):
     answers = services.ReportAnswers(**defaults, meeting_date=dt.date(2026, 11, 12))
     report = services.report_create(strategy=strategy, user=clerk, answers=answers)
     return period, whole, partly, report
+
+
+def _planted_indicators(strategy, owner):
+    """An exempt indicator (paragraph 3) whose title, figures, note and corrective action are planted, and a public
+    one whose note must still show. Quarterly from April 2025: the sixth quarter is the report's last."""
+    hidden = indicator_with_periods(
+        strategy=strategy, owner=owner, reference="KPI-X", title=f"{PLANTED} supplier penalty payments",
+        targets=["75"] * 6, actuals=["70", "71", "72", "73", "74", "41.7"], exempt_paragraph=3, is_published=True,
+    )  # fmt: skip
+    IndicatorActual.objects.filter(period__indicator=hidden).update(
+        note=f"{PLANTED} indicator note", corrective_action=f"{PLANTED} indicator corrective"
+    )
+    shown = indicator_with_periods(strategy=strategy, owner=owner, reference="KPI-P", title="Public indicator",
+                                   targets=["75"] * 6, actuals=["80"] * 6, is_published=True)  # fmt: skip
+    IndicatorActual.objects.filter(period__indicator=shown).update(note="Public indicator note")
 
 
 def _generate(report, clerk, django_capture_on_commit_callbacks) -> ReportVersion:
@@ -104,6 +122,10 @@ def test_the_snapshot_knows_every_paragraph_and_the_public_copy_has_none_of_the_
     assert PLANTED not in str(public)
     assert exempt.notice(3) in str(public) and exempt.notice(1) in str(public)
     assert "Public words about progress" in str(public)
+    indicators = {row["reference"]: row for row in public["indicators"]["rows"]}
+    assert indicators["KPI-X"]["title"] == exempt.notice(3) and indicators["KPI-X"]["actual"] == ""
+    assert indicators["KPI-X"]["series"] == [] and "41.7" not in str(public["indicators"])
+    assert indicators["KPI-P"]["commentary"] == "Public indicator note"
 
 
 def test_generate_pdf_makes_a_public_and_an_exempt_version_from_one_snapshot(
@@ -122,6 +144,8 @@ def test_generate_pdf_makes_a_public_and_an_exempt_version_from_one_snapshot(
     assert all("NOT FOR PUBLICATION" in page and "paragraphs 1 and 3" in page for page in exempt_pages)
     assert f"{PLANTED} summary" in "\n".join(exempt_pages)
     assert f"{PLANTED} contract renegotiation" in "\n".join(exempt_pages).replace("\n", " ")
+    assert f"{PLANTED} indicator note" in "\n".join(exempt_pages).replace("\n", " ")
+    assert "Public indicator note" in public_text.replace("\n", " ")
     exempt_word = _docx_text(version.exempt_docx)
     assert f"{PLANTED} finance" in exempt_word and "NOT FOR PUBLICATION" in exempt_word
 
