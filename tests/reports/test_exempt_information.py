@@ -165,6 +165,7 @@ def test_nothing_planted_reaches_the_public_pages_or_open_data(
         reverse("public:deliverable", args=[strategy.slug, partly.pk]),
         *[reverse("public:data_all", args=[strategy.slug, fmt]) for fmt in ("csv", "json")],
         *[reverse("public:data_period", args=[strategy.slug, period.pk, fmt]) for fmt in ("csv", "json")],
+        *[reverse("public:data_indicators", args=[strategy.slug, fmt]) for fmt in ("csv", "json")],
     ]
     for url in urls:
         response = client.get(url)
