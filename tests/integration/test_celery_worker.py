@@ -15,13 +15,14 @@ def test_real_worker_rolls_reporting_periods_over(celery_worker_real):
     strategy = factories.StrategyFactory(
         start_date=today - dt.timedelta(days=400), end_date=today + dt.timedelta(days=400)
     )
-    # A period left open although it ended a month ago: the task must close it and open today's period.
+    # A period left open although it ended over a month ago: the task must close it and open today's period
+    # (which starts about 35 days ago with this cadence; generation never adds a period overlapping one there).
     stale = factories.PeriodFactory(
         strategy=strategy,
         label="Stale",
         start_date=today - dt.timedelta(days=120),
-        end_date=today - dt.timedelta(days=30),
-        deadline=today - dt.timedelta(days=30),
+        end_date=today - dt.timedelta(days=40),
+        deadline=today - dt.timedelta(days=40),
         status=ReportingPeriod.Status.OPEN,
     )
 
