@@ -58,7 +58,10 @@ class ProgressReportForm(forms.ModelForm):
         label="Which sections hold exempt information?",
         help_text="The public version of the report says these sections are exempt, and why, instead of showing "
         "them. The exempt version, with everything, is for members and officers only.",
-        choices=ProgressReport.EXEMPTABLE_SECTIONS,
+        # Labels unlike the text boxes' own, so each control has a name of its own.
+        choices=[
+            (name, f"Exempt: {label[0].lower()}{label[1:]}") for name, label in ProgressReport.EXEMPTABLE_SECTIONS
+        ],
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )

@@ -46,7 +46,7 @@ def test_clerk_creates_generates_and_downloads_the_report(page, live_server, cel
     page.get_by_role("button", name="Create report").click()
     after_action(page, "report-create-error")
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the committee name")
-    expect(page.get_by_label("Executive summary")).to_contain_text("Of 1 deliverable")
+    expect(page.get_by_label("Executive summary", exact=True)).to_contain_text("Of 1 deliverable")
 
     page.get_by_label("Committee", exact=True).fill("Corporate Policy Committee")
     meeting = page.get_by_role("group", name="Date of meeting")
@@ -119,7 +119,7 @@ def test_the_drafted_text_follows_the_chosen_period_and_edited_text_is_kept(brow
     response = page.goto(f"/strategies/{strategy.slug}/reports/new/")
     assert response.status == 200
     check(f"draft-create-{javascript}")
-    summary = page.get_by_label("Executive summary")
+    summary = page.get_by_label("Executive summary", exact=True)
     expect(summary).to_contain_text("for April to September 2026.")
     page.get_by_label("Reporting period").select_option(label="October 2026 to March 2027")
     page.get_by_role("button", name="Update the drafted text").click()
