@@ -153,6 +153,8 @@ def indicator_rows(*, strategy: Strategy, period: ReportingPeriod | None, access
     """The indicators the caller may read with their figures for `period`, as the indicators dashboard shows
     them (indicators.selectors: accepted figures only): five queries, whatever the number of indicators."""
     rows = indicator_selectors.indicator_summary(strategy=strategy, period=period).rows
+    for row in rows:
+        row.indicator.strategy = strategy
     return rows if access == FULL else [row for row in rows if indicator_is_public(row.indicator)]
 
 
