@@ -9,6 +9,7 @@ rate limit. Who may read or write what is aims.rules', through api/rules.py.
 from __future__ import annotations
 
 import functools
+from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
@@ -415,7 +416,8 @@ def actual_save(
     if not actual.pk and data.version != 0:
         raise ApiError(409, "There is no figure being recorded for this period now: send version 0 to start one.",
                        code="edit_conflict")  # fmt: skip
-    answers = indicator_services.ActualAnswers(**data.dict(exclude={"version"}))
+    value = Decimal(data.value) if data.value is not None else None
+    answers = indicator_services.ActualAnswers(**{**data.dict(exclude={"version"}), "value": value})
     saved = indicator_services.actual_save(
         actual=actual, answers=answers, user=request.user, expected_version=data.version
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Literal
 
 from ninja import Field, Schema
@@ -228,7 +227,10 @@ def _no_nul(value: str) -> str:
 class ActualIn(Schema):
     """An indicator's figure for one measurement period, as on "Record an actual". Every answer is replaced."""
 
-    value: Decimal | None = Field(None, max_digits=18, decimal_places=4, description="The figure (a draft may omit).")
+    value: str | None = Field(
+        None, pattern=r"^-?[0-9]{1,14}(\.[0-9]{1,4})?$",
+        description='The figure as a decimal string, such as "81.5" (up to 4 decimal places); a draft may omit it.',
+    )  # fmt: skip
     not_available: bool = Field(False, description="The data is not yet available (then send `expected_on`).")
     expected_on: dt.date | None = Field(None, description="When the data is expected, if not yet available.")
     note: str = Field("", max_length=20000)
