@@ -133,6 +133,9 @@ def test_only_the_owner_records_a_figure(client, published, board_member, lead, 
         ({"value": "1.23456", "version": 0}, "invalid_request"),
         ({"evidence_url": "ftp://files", "version": 0}, "invalid_request"),
         ({"note": "a\x00b", "version": 0}, "invalid_request"),
+        ({"value": 81.5, "version": 0}, "invalid_request"),  # a figure is a decimal string, never a float
+        ({"value": "1", "version": False}, "invalid_request"),
+        ({"not_available": "yes", "expected_on": "2027-01-31", "version": 0}, "invalid_request"),
         ({"value": "1", "not_available": True, "version": 0}, "rule_broken"),
     ],
 )
