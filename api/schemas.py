@@ -162,9 +162,7 @@ class UpdateIn(Schema):
 
 
 class SubmitIn(Schema):
-    version: int = Field(
-        ge=0, le=2_147_483_647, strict=True, description="The version you checked: nothing newer is submitted."
-    )
+    version: int = Field(ge=0, le=2_147_483_647, description="The version you checked: nothing newer is submitted.")
 
 
 IndicatorStatusKey = Literal["green", "amber", "red", "no_data", "no_target"]
@@ -220,6 +218,19 @@ class IndicatorDetailOut(IndicatorOut):
     series: list[MeasurementOut]
 
 
+def _json_integer(value):
+    """As JSON Schema's integer: 3 or 3.0, never false or "3"."""
+    if isinstance(value, (bool, str)):
+        raise ValueError("Enter a whole number")
+    return value
+
+
+def _json_boolean(value):
+    if not isinstance(value, bool):
+        raise ValueError("Enter true or false")
+    return value
+
+
 def _no_nul(value: str) -> str:
     if "\x00" in value:
         raise ValueError("Text cannot contain the NUL character")
@@ -233,17 +244,15 @@ class ActualIn(Schema):
         None, pattern=r"^-?[0-9]{1,14}(\.[0-9]{1,4})?$",
         description='The figure as a decimal string, such as "81.5" (up to 4 decimal places); a draft may omit it.',
     )  # fmt: skip
-    not_available: bool = Field(
-        False, strict=True, description="The data is not yet available (then send `expected_on`)."
-    )
+    not_available: bool = Field(False, description="The data is not yet available (then send `expected_on`).")
     expected_on: dt.date | None = Field(None, description="When the data is expected, if not yet available.")
     note: str = Field("", max_length=20000)
     evidence_url: str = Field("", max_length=2000, pattern=r"^(https?://\S+)?$", description="A web link, or ''.")
-    version: int = Field(
-        ge=0, le=2_147_483_647, strict=True, description="The version you read (0 when there is no figure yet)."
-    )
+    version: int = Field(ge=0, le=2_147_483_647, description="The version you read (0 when there is no figure yet).")
 
     _note_nul = field_validator("note", "evidence_url")(_no_nul)
+    _version_integer = field_validator("version", mode="before")(_json_integer)
+    _not_available_boolean = field_validator("not_available", mode="before")(_json_boolean)
 
 
 class ActualOut(Schema):
