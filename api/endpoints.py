@@ -23,6 +23,7 @@ from aims import recording, services
 from aims import selectors as aims_selectors
 from api import errors, limits, rules, schemas, selectors, tokens
 from api.errors import ERROR_RESPONSES, WRITE_ERROR_RESPONSES, ApiError
+from core.errors import DomainError
 from indicators import services as indicator_services
 from indicators.models import ActualState
 
@@ -435,11 +436,17 @@ def actual_submit(
     request, data: schemas.SubmitIn, pk: int = Path(..., ge=1, le=MAX_ID), period_pk: int = Path(..., ge=1, le=MAX_ID)
 ):
     """Submit the saved figure for review, as "Submit for review" on "Check your answers": the version you send,
-    and nothing newer. Refused (422) without a value, or "not yet available" with the date it is expected."""
+    and nothing newer. Refused (409, `not_ready`) while nothing is saved, or the saved figure has no value nor
+    "not yet available" with the date it is expected: the request is sound, the figure is not ready."""
     actual = _actual_to_record(request, pk, period_pk)
     if not actual.pk:
-        raise ApiError(422, "Save the figure as a draft before you submit it.", code="rule_broken")
-    submitted = indicator_services.actual_submit(actual=actual, user=request.user, expected_version=data.version)
+        raise ApiError(409, "Save the figure as a draft before you submit it.", code="not_ready")
+    try:
+        submitted = indicator_services.actual_submit(actual=actual, user=request.user, expected_version=data.version)
+    except indicator_services.ConcurrentEditError:
+        raise
+    except DomainError as exc:
+        raise ApiError(409, str(exc), code="not_ready") from exc
     submitted.period = actual.period
     return selectors.actual_out(submitted)
 

@@ -92,6 +92,9 @@ def test_the_owner_saves_a_draft_figure_and_submits_it(client, published, office
     later = _put(client, shown, period, {"not_available": True, "expected_on": "2027-01-31", "version": 1}, raw)
     assert later.status_code == 200 and later.json()["value"] is None and later.json()["expected_on"] == "2027-01-31"
     url = f"/api/indicators/{shown.pk}/actuals/{period.pk}/submit"
+    unsaved = f"/api/indicators/{shown.pk}/actuals/{shown.periods.all()[4].pk}/submit"
+    nothing = client.post(unsaved, {"version": 0}, content_type="application/json", **bearer(raw))
+    assert nothing.status_code == 409 and nothing.json()["error"]["code"] == "not_ready"
     submitted = client.post(url, {"version": 2}, content_type="application/json", **bearer(raw))
     assert submitted.status_code == 200 and submitted.json()["state"] == "submitted"
     again = _put(client, shown, period, {"value": "1", "version": 3}, raw)
