@@ -9,10 +9,12 @@ rate limit. Who may read or write what is aims.rules', through api/rules.py.
 from __future__ import annotations
 
 import functools
+from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from ninja import NinjaAPI, Path, Query, Router
 
@@ -21,6 +23,9 @@ from aims import recording, services
 from aims import selectors as aims_selectors
 from api import errors, limits, rules, schemas, selectors, tokens
 from api.errors import ERROR_RESPONSES, WRITE_ERROR_RESPONSES, ApiError
+from core.errors import DomainError
+from indicators import services as indicator_services
+from indicators.models import ActualState
 
 MAX_ID = 2**63 - 1
 SLUG = Path(..., pattern=r"^[-a-zA-Z0-9_]+$", max_length=100)
@@ -331,6 +336,119 @@ def update_submit(
     submitted = services.progress_update_submit(update=update, user=request.user, expected_version=data.version)
     submitted.period = update.period
     return selectors.update_out(submitted, access=rules.FULL)
+
+
+@router.get(
+    "/strategies/{slug}/indicators",
+    summary="List a strategy's performance indicators with their latest figures",
+    response={200: schemas.IndicatorPage, **ERROR_RESPONSES},
+    tags=["Performance indicators"],
+)
+def indicator_list(request, slug: str = SLUG, period: int | None = PERIOD, limit: int = LIMIT, offset: int = OFFSET):
+    """The strategy's indicators, each with the latest accepted figure by the end of the reporting period (as
+    the indicators dashboard shows it). The public reads published indicators only, without owners' names."""
+    strategy = selectors.strategy_get(slug=slug)
+    access = _access(request, strategy)
+    chosen = selectors.period_for(strategy=strategy, access=access, period_id=period)
+    rows = selectors.indicator_rows(strategy=strategy, period=chosen, access=access)
+    items = [selectors.indicator_out(row, access=access) for row in rows[offset : offset + limit]]
+    return {**_page(request, items, count=len(rows), limit=limit, offset=offset),
+            "period_id": chosen.pk if chosen else None}  # fmt: skip
+
+
+def _indicator_readable(request, pk: int):
+    indicator = selectors.indicator_get(pk=pk)
+    access = _access(request, indicator.strategy)
+    if access != rules.FULL and not selectors.indicator_is_public(indicator):
+        _refuse(request)
+    return indicator, access
+
+
+@router.get(
+    "/indicators/{pk}",
+    summary="Get a performance indicator with its series",
+    response={200: schemas.IndicatorDetailOut, **ERROR_RESPONSES},
+    tags=["Performance indicators"],
+)
+def indicator_detail(request, pk: int = Path(..., ge=1, le=MAX_ID)):
+    """The indicator, its latest accepted figure and every measurement period with its target and accepted
+    figure. Public callers read published indicators only."""
+    indicator, access = _indicator_readable(request, pk)
+    return selectors.indicator_detail_out(indicator, access=access)
+
+
+def _actual_to_record(request, pk: int, period_pk: int):
+    """The indicator's open figure for the period (unsaved if new), refusing as "Record an actual" does."""
+    if not request.user.is_authenticated:
+        _refuse(request)
+    indicator = selectors.indicator_get(pk=pk)
+    if not rules.can_record_actual(request.user, indicator):
+        _refuse(request)
+    period = next((p for p in indicator.periods.all() if p.pk == period_pk), None)
+    if period is None:
+        raise Http404(f"No measurement period {period_pk} for indicator {indicator.reference}.")
+    if period.start_date > timezone.localdate():
+        raise ApiError(409, f"{period.label} has not started yet, so no figure can be recorded for it.",
+                       code="not_recordable")  # fmt: skip
+    actual = indicator_services.actual_to_record(period=period, user=request.user)
+    if actual.state == ActualState.SUBMITTED:
+        raise ApiError(409, f"The {period.label} figure is waiting for review, so it cannot be changed now.",
+                       code="not_recordable")  # fmt: skip
+    period.indicator = indicator
+    actual.period = period
+    return actual
+
+
+@router.put(
+    "/indicators/{pk}/actuals/{period_pk}",
+    summary="Save a draft figure (actual) for a measurement period",
+    response={200: schemas.ActualOut, **WRITE_ERROR_RESPONSES},
+    tags=["Performance indicators"],
+)
+def actual_save(
+    request, data: schemas.ActualIn, pk: int = Path(..., ge=1, le=MAX_ID), period_pk: int = Path(..., ge=1, le=MAX_ID)
+):
+    """Save the indicator's figure for the measurement period as a draft, as "Save as draft" on "Record an
+    actual": the indicator's owner only, for a period that has started. Send the value, or `not_available` with
+    `expected_on`. Send the `version` you read (`pending_version` on the indicator, 0 for a new figure): if
+    someone saved since, the answer is 409 and nothing is saved. Correcting an accepted figure starts a new
+    revision; the accepted one stays reported until the revision is accepted."""
+    actual = _actual_to_record(request, pk, period_pk)
+    if not actual.pk and data.version != 0:
+        raise ApiError(409, "There is no figure being recorded for this period now: send version 0 to start one.",
+                       code="edit_conflict")  # fmt: skip
+    value = Decimal(data.value) if data.value is not None else None
+    answers = indicator_services.ActualAnswers(**{**data.dict(exclude={"version"}), "value": value})
+    saved = indicator_services.actual_save(
+        actual=actual, answers=answers, user=request.user, expected_version=data.version
+    )
+    saved.period = actual.period
+    return selectors.actual_out(saved)
+
+
+@router.post(
+    "/indicators/{pk}/actuals/{period_pk}/submit",
+    summary="Submit a figure (actual) for review",
+    response={200: schemas.ActualOut, **WRITE_ERROR_RESPONSES},
+    tags=["Performance indicators"],
+)
+def actual_submit(
+    request, data: schemas.SubmitIn, pk: int = Path(..., ge=1, le=MAX_ID), period_pk: int = Path(..., ge=1, le=MAX_ID)
+):
+    """Submit the saved figure for review, as "Submit for review" on "Check your answers": the version you send,
+    and nothing newer. Refused (409, `not_ready`) while nothing is saved, or the saved figure has no value nor
+    "not yet available" with the date it is expected: the request is sound, the figure is not ready."""
+    actual = _actual_to_record(request, pk, period_pk)
+    if not actual.pk:
+        raise ApiError(409, "Save the figure as a draft before you submit it.", code="not_ready")
+    try:
+        submitted = indicator_services.actual_submit(actual=actual, user=request.user, expected_version=data.version)
+    except indicator_services.ConcurrentEditError:
+        raise
+    except DomainError as exc:
+        raise ApiError(409, str(exc), code="not_ready") from exc
+    submitted.period = actual.period
+    return selectors.actual_out(submitted)
 
 
 api.add_router("", router)

@@ -18,6 +18,7 @@ from ninja.errors import HttpError, ValidationError
 
 from aims.services import ConcurrentEditError
 from core.errors import DomainError
+from indicators.services import ConcurrentEditError as FigureEditError
 
 logger = logging.getLogger(__name__)
 
@@ -109,6 +110,11 @@ def install(api) -> None:
     @api.exception_handler(ConcurrentEditError)
     def _conflict(request, exc: ConcurrentEditError):
         details = [{"loc": ["body", "version"], "message": f"The update is now at version {exc.current.version}."}]
+        return error_response(409, str(exc), code="edit_conflict", details=details)
+
+    @api.exception_handler(FigureEditError)
+    def _figure_conflict(request, exc: FigureEditError):
+        details = [{"loc": ["body", "version"], "message": f"The figure is now at version {exc.current.version}."}]
         return error_response(409, str(exc), code="edit_conflict", details=details)
 
     @api.exception_handler(DomainError)

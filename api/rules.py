@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 
 from aims import rules
 from aims.models import Deliverable, Strategy
+from indicators import rules as indicator_rules
 
 FULL = "full"
 PUBLIC = "public"
@@ -38,3 +39,8 @@ def full_access_ids(user) -> set[int]:
 def can_record(user, deliverable: Deliverable) -> bool:
     """As the progress form: the strategy is visible to them and they may record the deliverable's progress."""
     return rules.can_view_strategy(user, deliverable.strategy_id) and rules.can_record_progress(user, deliverable)
+
+
+def can_record_actual(user, indicator) -> bool:
+    """As "Record an actual": the strategy is visible to them and they own the indicator."""
+    return rules.can_view_strategy(user, indicator.strategy_id) and indicator_rules.can_record_actual(user, indicator)

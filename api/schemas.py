@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Literal
 
 from ninja import Field, Schema
+from pydantic import field_validator
 
 from aims import rag, update_states
 
@@ -162,3 +163,110 @@ class UpdateIn(Schema):
 
 class SubmitIn(Schema):
     version: int = Field(ge=0, le=2_147_483_647, description="The version you checked: nothing newer is submitted.")
+
+
+IndicatorStatusKey = Literal["green", "amber", "red", "no_data", "no_target"]
+IndicatorDirection = Literal["improving", "same", "worsening"] | None
+
+
+class IndicatorOut(Schema):
+    """A performance indicator with its figure for a reporting period, as the indicators dashboard shows it."""
+
+    id: int
+    strategy: str = Field(description="The strategy's slug.")
+    reference: str
+    title: str
+    unit: Literal["number", "percent", "pounds", "days", "rate_per_1000"]
+    decimal_places: int
+    polarity: Literal["higher", "lower", "range"]
+    frequency: Literal["monthly", "quarterly", "six_monthly", "annual"]
+    is_published: bool
+    owner: str | None = Field(description="The owner's name; null for public callers.")
+    status: IndicatorStatusKey = Field(description="Of the figure shown, against its period's target.")
+    measurement_period: str = Field(description="Which measurement period the figure (or target) is of; may be ''.")
+    value: str | None = Field(description="The latest accepted figure by the period's end, as a decimal; or null.")
+    value_text: str = Field(description="The figure as the portal shows it, with its unit.")
+    target_text: str
+    direction_previous: IndicatorDirection = Field(description="Against the previous measurement.")
+    direction_year: IndicatorDirection = Field(description="Against the same period a year earlier.")
+
+
+class IndicatorPage(Page):
+    period_id: int | None = Field(description="The reporting period the figures are for (null: the latest figures).")
+    items: list[IndicatorOut]
+
+
+class MeasurementOut(Schema):
+    """One of the indicator's measurement periods: its target and its accepted (reported) figure."""
+
+    period_id: int
+    label: str
+    start_date: dt.date
+    end_date: dt.date
+    target_text: str
+    value: str | None = Field(description="The latest accepted figure, as a decimal; null if none.")
+    value_text: str
+    status: IndicatorStatusKey
+    pending_state: Literal["draft", "submitted", "returned"] | None = Field(
+        description="A figure recorded but not accepted yet (null for public callers)."
+    )
+    pending_version: int | None = Field(description="Its version, to send back when you change it (full access).")
+
+
+class IndicatorDetailOut(IndicatorOut):
+    definition: str
+    series: list[MeasurementOut]
+
+
+def _json_integer(value):
+    """As JSON Schema's integer: 3 or 3.0, never false or "3"."""
+    if isinstance(value, (bool, str)):
+        raise ValueError("Enter a whole number")
+    return value
+
+
+def _json_boolean(value):
+    if not isinstance(value, bool):
+        raise ValueError("Enter true or false")
+    return value
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("Text cannot contain the NUL character")
+    return value
+
+
+class ActualIn(Schema):
+    """An indicator's figure for one measurement period, as on "Record an actual". Every answer is replaced."""
+
+    value: str | None = Field(
+        None, pattern=r"^-?[0-9]{1,14}(\.[0-9]{1,4})?$",
+        description='The figure as a decimal string, such as "81.5" (up to 4 decimal places); a draft may omit it.',
+    )  # fmt: skip
+    not_available: bool = Field(False, description="The data is not yet available (then send `expected_on`).")
+    expected_on: dt.date | None = Field(None, description="When the data is expected, if not yet available.")
+    note: str = Field("", max_length=20000)
+    evidence_url: str = Field("", max_length=2000, pattern=r"^(https?://\S+)?$", description="A web link, or ''.")
+    version: int = Field(ge=0, le=2_147_483_647, description="The version you read (0 when there is no figure yet).")
+
+    _note_nul = field_validator("note", "evidence_url")(_no_nul)
+    _version_integer = field_validator("version", mode="before")(_json_integer)
+    _not_available_boolean = field_validator("not_available", mode="before")(_json_boolean)
+
+
+class ActualOut(Schema):
+    id: int
+    indicator_id: int
+    period_id: int
+    period_label: str
+    revision: int = Field(description="1 for the first figure; a correction of an accepted figure is a new revision.")
+    state: Literal["draft", "submitted", "accepted", "returned"]
+    value: str | None
+    value_text: str
+    not_available: bool
+    expected_on: dt.date | None
+    note: str
+    evidence_url: str
+    submitted_at: dt.datetime | None
+    version: int

@@ -4,12 +4,19 @@ default."""
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from aims import exempt
 from aims.models import Aim, Deliverable, ProgressUpdate, ReportingPeriod, Strategy
 from api.rules import FULL, PUBLIC
+from indicators import selectors as indicator_selectors
+from indicators.models import Indicator, IndicatorActual
+from indicators.selectors import IndicatorRow
+from indicators.units import format_value
 from reports import selectors as figures
 
 
@@ -134,4 +141,100 @@ def update_out(update: ProgressUpdate, *, access: str) -> dict:
         "submitted_at": update.submitted_at,
         "reviewed_at": update.reviewed_at,
         "version": update.version if full else None,
+    }
+
+
+def indicator_is_public(indicator: Indicator) -> bool:
+    """Published, and not withheld as exempt (the field arrives with the committee report's indicators)."""
+    return indicator.is_published and not getattr(indicator, "exempt_paragraph", None)
+
+
+def indicator_rows(*, strategy: Strategy, period: ReportingPeriod | None, access: str) -> list[IndicatorRow]:
+    """The indicators the caller may read with their figures for `period`, as the indicators dashboard shows
+    them (indicators.selectors: accepted figures only): five queries, whatever the number of indicators."""
+    rows = indicator_selectors.indicator_summary(strategy=strategy, period=period).rows
+    for row in rows:
+        row.indicator.strategy = strategy
+    return rows if access == FULL else [row for row in rows if indicator_is_public(row.indicator)]
+
+
+def indicator_get(*, pk: int) -> Indicator:
+    try:
+        return indicator_selectors.indicator_get(pk=pk)
+    except Indicator.DoesNotExist:
+        raise Http404(f"No indicator {pk}.") from None
+
+
+def _decimal(value: Decimal | None, places: int) -> str | None:
+    """The figure to the indicator's decimal places, or to its own where it has more (nothing is rounded away)."""
+    if value is None:
+        return None
+    rounded = value.quantize(Decimal(1).scaleb(-places))
+    return str(rounded) if rounded == value else format(value.normalize(), "f")
+
+
+def _indicator_base(indicator: Indicator, *, access: str) -> dict:
+    return {
+        "id": indicator.pk,
+        "strategy": indicator.strategy.slug,
+        **{name: getattr(indicator, name) for name in ("reference", "title", "unit", "decimal_places", "polarity",
+                                                       "frequency", "is_published")},
+        "owner": str(indicator.owner) if access == FULL else None,
+    }  # fmt: skip
+
+
+def indicator_out(row: IndicatorRow, *, access: str) -> dict:
+    indicator = row.indicator
+    return {
+        **_indicator_base(indicator, access=access),
+        "status": row.status,
+        "measurement_period": row.period_label,
+        "value": _decimal(row.shown.value if row.shown else None, indicator.decimal_places),
+        "value_text": row.value_text,
+        "target_text": row.target_text,
+        "direction_previous": row.direction_previous,
+        "direction_year": row.direction_year,
+    }
+
+
+def indicator_detail_out(indicator: Indicator, *, access: str) -> dict:
+    """The indicator's latest figures and its whole series: accepted figures (and, for full access, what is
+    pending review or being drafted, with its version)."""
+    full = access == FULL
+    series = indicator_selectors.indicator_series(indicator)
+    latest = indicator_selectors.indicator_row(indicator, as_at=dt.date.max)
+    return {
+        **indicator_out(latest, access=access),
+        "definition": indicator.definition,
+        "series": [
+            {
+                "period_id": row.period.pk, "label": row.period.label, "start_date": row.period.start_date,
+                "end_date": row.period.end_date, "target_text": row.target_text,
+                "value": _decimal(row.value, indicator.decimal_places), "value_text": row.value_text,
+                "status": row.status,
+                "pending_state": row.pending.state if full and row.pending else None,
+                "pending_version": row.pending.version if full and row.pending else None,
+            }
+            for row in series
+        ],
+    }  # fmt: skip
+
+
+def actual_out(actual: IndicatorActual) -> dict:
+    indicator = actual.period.indicator
+    return {
+        "id": actual.pk,
+        "indicator_id": indicator.pk,
+        "period_id": actual.period_id,
+        "period_label": actual.period.label,
+        "revision": actual.revision,
+        "state": actual.state,
+        "value": _decimal(actual.value, indicator.decimal_places),
+        "value_text": format_value(actual.value, indicator.unit, indicator.decimal_places),
+        "not_available": actual.not_available,
+        "expected_on": actual.expected_on,
+        "note": actual.note,
+        "evidence_url": actual.evidence_url,
+        "submitted_at": actual.submitted_at,
+        "version": actual.version,
     }

@@ -13,6 +13,10 @@ API_ACCESS = {
     "api-json:update_list": ("get", "aims:deliverable_detail"),
     "api-json:update_save": ("put", "aims:progress_update"),
     "api-json:update_submit": ("post", "aims:progress_update_check"),
+    "api-json:indicator_list": ("get", "indicators:indicator_list"),
+    "api-json:indicator_detail": ("get", "indicators:indicator_detail"),
+    "api-json:actual_save": ("put", "indicators:actual_record"),
+    "api-json:actual_submit": ("post", "indicators:actual_check"),
 }
 # The OpenAPI description, for anyone; the API's root is no page (404 in the error shape).
 API_PUBLIC = {"api-json:openapi-json", "api-json:api-root"}

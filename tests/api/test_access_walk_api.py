@@ -20,6 +20,11 @@ def api_world(world, open_period):  # noqa: F811 - the fixture imported above
     deliverable = strategy.deliverables.get()
     draft = factories.DeliverableFactory(strategy=strategy, theme=deliverable.theme, owner=officer)
     factories.ProgressUpdateFactory(deliverable=draft, period=open_period, state="draft", version=1)
+    indicator = strategy.indicators.get()  # the walk's, owned by the officer: published, so the public reads it
+    indicator.is_published = True
+    indicator.save()
+    measured = indicator.periods.all()[2]  # started, with no figure yet: a draft figure, to save and submit
+    measured.actuals.create(author=officer, value=5, version=1)
     kwargs = {
         "api-json:strategy_list": {},
         **{name: {"slug": strategy.slug} for name in API_ACCESS if "strategy_detail" in API_ACCESS[name][1]},
@@ -27,6 +32,10 @@ def api_world(world, open_period):  # noqa: F811 - the fixture imported above
         "api-json:update_list": {"pk": deliverable.pk},
         "api-json:update_save": {"pk": draft.pk, "period_pk": open_period.pk},
         "api-json:update_submit": {"pk": draft.pk, "period_pk": open_period.pk},
+        "api-json:indicator_list": {"slug": strategy.slug},
+        "api-json:indicator_detail": {"pk": indicator.pk},
+        "api-json:actual_save": {"pk": indicator.pk, "period_pk": measured.pk},
+        "api-json:actual_submit": {"pk": indicator.pk, "period_pk": measured.pk},
     }
     tokens = {role: make_token(person) for role, person in people.items()}
     return strategy, tokens, kwargs
