@@ -242,14 +242,15 @@ INDICATOR_COLUMNS = (
 )
 
 
-def indicator_records(*, strategy: Strategy, indicators: list, up_to) -> list[dict]:
+def indicator_records(*, strategy: Strategy, indicators: list, up_to, since=None) -> list[dict]:
     """One record per published indicator and measurement period ending by `up_to` (the latest closed reporting
     period's end), from accepted figures only; `indicators` are public.selectors.public_indicators rows."""
     out = []
     for row in indicators:
         i = row.indicator
         for measurement in row.series:
-            if up_to is None or measurement.period.end_date > up_to:
+            ends = measurement.period.end_date
+            if up_to is None or ends > up_to or (since is not None and ends < since):
                 continue
             out.append(
                 {

@@ -33,4 +33,9 @@ urlpatterns = [
         views.data_period,
         name="data_period",
     ),
+    path(
+        "strategies/<slug:slug>/data/periods/<int:period_pk>/indicators.<fmt:fmt>",
+        views.data_period_indicators,
+        name="data_period_indicators",
+    ),
 ]

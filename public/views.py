@@ -137,28 +137,45 @@ def data_period(request: HttpRequest, slug: str, period_pk: int, fmt: str) -> Ht
     return _data_response(request, strategy, [period], fmt, f"deliverables-{period.start_date:%Y-%m-%d}")
 
 
-@require_safe
-def data_indicators(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
-    """Every published indicator's accepted figures for measurement periods ended by the latest closed period."""
-    strategy = selectors.published_strategy_get(slug=slug)
-    periods = selectors.closed_periods(strategy=strategy)
+def _indicators_response(request: HttpRequest, strategy, periods, fmt: str, *, since=None, stem: str) -> HttpResponse:
+    """Published indicators' accepted figures for measurement periods ending by the last of `periods` (and, for
+    one reporting period, on or after `since`, its first day)."""
     latest = periods[-1] if periods else None
     schema_url = request.build_absolute_uri(reverse("public:indicators_json_schema"))
 
     def build() -> str:
         rows = selectors.public_indicators(strategy=strategy, period=latest).rows if latest else []
-        records = open_data.indicator_records(strategy=strategy, indicators=rows, up_to=latest and latest.end_date)
+        records = open_data.indicator_records(
+            strategy=strategy, indicators=rows, up_to=latest and latest.end_date, since=since
+        )
         if fmt == "csv":
             return open_data.as_csv(records, open_data.INDICATOR_COLUMNS)
         return open_data.as_json(
             strategy=strategy, periods=periods, rows=records, schema_url=schema_url, key="indicators"
         )
 
-    body = cached(["public-indicators", strategy.pk, strategy.data_version, fmt, schema_url], build)
+    body = cached(["public-indicators", strategy.pk, strategy.data_version, stem, fmt, schema_url], build)
     response = HttpResponse(body, content_type="text/csv; charset=utf-8" if fmt == "csv" else "application/json")
-    response["Content-Disposition"] = f'attachment; filename="{slugify(strategy.title)}-indicators.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="{slugify(strategy.title)}-{stem}.{fmt}"'
     response["Access-Control-Allow-Origin"] = "*"
     return _public(response)
+
+
+@require_safe
+def data_indicators(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """Every published indicator's accepted figures for measurement periods ended by the latest closed period."""
+    strategy = selectors.published_strategy_get(slug=slug)
+    periods = selectors.closed_periods(strategy=strategy)
+    return _indicators_response(request, strategy, periods, fmt, stem="indicators-all-periods")
+
+
+@require_safe
+def data_period_indicators(request: HttpRequest, slug: str, period_pk: int, fmt: str) -> HttpResponse:
+    """The published indicators' accepted figures for measurement periods ending within one closed period."""
+    strategy = selectors.published_strategy_get(slug=slug)
+    period = selectors.closed_period_get(strategy=strategy, pk=period_pk)
+    stem = f"indicators-{period.start_date:%Y-%m-%d}"
+    return _indicators_response(request, strategy, [period], fmt, since=period.start_date, stem=stem)
 
 
 @require_safe

@@ -19,7 +19,7 @@ PUBLIC = {"login", "password_reset", "password_reset_done", "password_reset_comp
 # Anyone, signed in or not, for a published strategy; not found for an unpublished one (test_published_pages).
 PUBLISHED = {"public:index", "public:strategy", "public:deliverable", "public:report_download", "public:open_data",
              "public:data_all", "public:data_period", "public:schema", "public:json_schema",
-             "public:data_indicators", "public:indicators_json_schema"}  # fmt: skip
+             "public:data_indicators", "public:indicators_json_schema", "public:data_period_indicators"}  # fmt: skip
 EVERYONE = {"owner", "other_officer", "board", "clerk", "lead", "outsider"}
 MEMBERS = {"owner", "other_officer", "board", "clerk", "lead"}
 READERS = {"board", "clerk", "lead"}
@@ -383,6 +383,7 @@ def _published_args(strategy, closed, deliverable, version) -> dict:
         "public:json_schema": [],
         "public:indicators_json_schema": [],
         "public:data_indicators": [strategy.slug, "csv"],
+        "public:data_period_indicators": [strategy.slug, closed.pk, "csv"],
         "public:strategy": [strategy.slug],
         "public:open_data": [strategy.slug],
         "public:data_all": [strategy.slug, "csv"],

@@ -226,3 +226,15 @@ def test_indicator_open_data_holds_accepted_figures_of_published_indicators(clie
     schema = json.loads(client.get(reverse("public:indicators_json_schema")).content)
     jsonschema_rs.validate(schema, document)
     assert [r["reference"] for r in document["indicators"]] == ["PI-01", "PI-01"]
+    # One reporting period's file: the measurements ending within April to September 2025, accepted figures only.
+    closed = published["closed"]
+    one = client.get(f"/public/strategies/{strategy.slug}/data/periods/{closed.pk}/indicators.json")
+    assert [(r["period_end"], r["figure"]) for r in json.loads(one.content)["indicators"]] == [
+        ("2025-06-30", "61.0%"),
+        ("2025-09-30", ""),
+    ]
+    open_period = published["current"]
+    assert (
+        client.get(f"/public/strategies/{strategy.slug}/data/periods/{open_period.pk}/indicators.csv").status_code
+        == 404
+    )
